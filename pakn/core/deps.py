@@ -1,0 +1,30 @@
+"""What a request handler needs from the running app, typed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.requests import Request
+
+from pakn.attachments.storage import Storage
+from pakn.settings import Settings
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def storage_of(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+def server_key_of(request: Request) -> bytes:
+    key: bytes = request.app.state.server_key
+    return key
+
+
+def now_of(request: Request) -> datetime:
+    """The instant of this request, in the service's time zone."""
+    return datetime.now(settings_of(request).tz)

@@ -1,0 +1,58 @@
+"""Small helpers shared by the endpoints: bodies, bearer tokens, JSON replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from pakn.core.problems import payload_too_large, unsupported_media_type
+
+
+def json_response(
+    body: BaseModel | dict[str, Any] | list[Any],
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    content = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return JSONResponse(content, status_code=status_code, headers=headers)
+
+
+async def read_limited_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise payload_too_large(limit)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise payload_too_large(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # Starlette's form parser reads `_body` when it is set, so the limited
+    # copy is the one that gets parsed.
+    request._body = body
+    return body
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def require_media_type(request: Request, allowed: tuple[str, ...]) -> str:
+    kind = media_type(request)
+    if kind not in allowed:
+        raise unsupported_media_type(list(allowed))
+    return kind
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()

@@ -1,0 +1,1 @@
+"""Pure domain vocabulary: no ORM, no I/O."""

@@ -1,0 +1,112 @@
+"""A report (phản ánh, kiến nghị), its history, attachments and rating."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from pakn.domain.channels import Channel, Priority
+from pakn.domain.status import Status
+
+
+class Feedback(Model):
+    id = fields.BigIntField(primary_key=True)
+    tracking_code = fields.CharField(max_length=24, unique=True)
+    access_token_hash = fields.CharField(max_length=64)
+
+    title = fields.CharField(max_length=200, default="")
+    content = fields.TextField()
+    category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(Status, max_length=20, default=Status.RECEIVED)
+    priority = fields.CharEnumField(Priority, max_length=10, default=Priority.NORMAL)
+    channel = fields.CharEnumField(Channel, max_length=10, default=Channel.MOBILE)
+
+    lat = fields.FloatField(null=True)
+    lon = fields.FloatField(null=True)
+    address = fields.CharField(max_length=500, default="")
+    admin_unit: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.AdminUnit", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+
+    contact_name = fields.CharField(max_length=200, null=True)
+    contact_phone = fields.CharField(max_length=32, null=True)
+    contact_email = fields.CharField(max_length=254, null=True)
+    is_anonymous = fields.BooleanField(default=True)
+    device_id = fields.CharField(max_length=200, null=True)
+    is_public = fields.BooleanField(default=True)
+
+    answer = fields.TextField(null=True)
+    answered_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "feedback"
+        indexes = (
+            ("status", "created_at"),
+            ("is_public", "resolved_at"),
+            ("category_id", "created_at"),
+            ("admin_unit_id", "created_at"),
+            ("channel", "created_at"),
+            ("created_at",),
+        )
+
+
+class FeedbackEvent(Model):
+    """One immutable line of a report's history."""
+
+    id = fields.BigIntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
+        "models.Feedback", related_name="events", on_delete=fields.CASCADE
+    )
+    action = fields.CharField(max_length=32)
+    from_status = fields.CharEnumField(Status, max_length=20, null=True)
+    to_status = fields.CharEnumField(Status, max_length=20, null=True)
+    note = fields.TextField(default="")
+    # Shown to the citizen (status changes) or kept internal (comments, staff names).
+    is_public = fields.BooleanField(default=False)
+    actor = fields.CharField(max_length=150, null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "feedback_event"
+        indexes = (("feedback_id", "id"),)
+
+
+class Attachment(Model):
+    id = fields.BigIntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
+        "models.Feedback", related_name="attachments", on_delete=fields.CASCADE
+    )
+    storage_key = fields.CharField(max_length=255, unique=True)
+    filename = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=100)
+    kind = fields.CharField(max_length=10)  # "image" | "video"
+    size = fields.BigIntField()
+    sha256 = fields.CharField(max_length=64)
+    width = fields.IntField(null=True)
+    height = fields.IntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "attachment"
+
+
+class Rating(Model):
+    """The citizen's rating of the answer: one per report, enforced by the key."""
+
+    id = fields.BigIntField(primary_key=True)
+    feedback: fields.OneToOneRelation[Feedback] = fields.OneToOneField(
+        "models.Feedback", related_name="rating", on_delete=fields.CASCADE
+    )
+    score = fields.SmallIntField()
+    comment = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "rating"

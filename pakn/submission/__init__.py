@@ -1,0 +1,1 @@
+"""The citizen (mobile) API: submit, attach, track, rate, public feed."""

@@ -1,0 +1,141 @@
+"""Reading a submission off the wire: JSON, or multipart with a payload part and files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+
+from pakn.attachments.inspect import CleanFile, check_count, inspect_upload
+from pakn.core.http import read_limited_body, require_media_type
+from pakn.core.problems import FieldError, Problem, bad_request, payload_too_large, unprocessable
+from pakn.core.validation import parse_json_bytes, parse_model, require_object
+from pakn.settings import Limits
+from pakn.submission.schemas import FeedbackCreate
+
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+# Room for multipart boundaries and part headers on top of the files themselves.
+MULTIPART_OVERHEAD = 64 * 1024
+FORM_FIELDS = {"payload", "attachments"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    field: str
+    filename: str
+    content: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class Intake:
+    data: FeedbackCreate
+    uploads: tuple[Upload, ...]
+
+
+async def read_submission(request: Request, limits: Limits) -> Intake:
+    kind = require_media_type(request, (JSON, MULTIPART))
+    if kind == JSON:
+        raw = await read_limited_body(request, limits.max_json_bytes)
+        return Intake(_payload(parse_json_bytes(raw)), ())
+    limit = limits.max_attachments * limits.max_attachment_bytes + limits.max_json_bytes
+    await read_limited_body(request, limit + MULTIPART_OVERHEAD)
+    return await _read_multipart(request, limits)
+
+
+async def _read_multipart(request: Request, limits: Limits) -> Intake:
+    try:
+        form = await request.form(
+            max_files=limits.max_attachments + 1, max_fields=10, max_part_size=limits.max_json_bytes
+        )
+    except MultiPartException as exc:
+        if "Too many files" in exc.message:
+            check_count(limits.max_attachments + 1, limits)
+        raise bad_request(
+            f"Dữ liệu multipart không hợp lệ: {exc.message}",
+            f"Malformed multipart body: {exc.message}",
+            "malformed-multipart",
+        ) from None
+    async with form:
+        unknown = sorted(set(form.keys()) - FORM_FIELDS)
+        if unknown:
+            raise unprocessable(
+                [FieldError(name, "extra_forbidden", "Trường này không được hỗ trợ.", "This field is not allowed.") for name in unknown]
+            )
+        data = _payload(parse_json_bytes(await _payload_bytes(form.getlist("payload"))))
+        files = form.getlist("attachments")
+        check_count(len(files), limits)
+        uploads = [await _upload(index, item, limits) for index, item in enumerate(files)]
+    return Intake(data, tuple(uploads))
+
+
+async def _payload_bytes(parts: list[Any]) -> bytes:
+    if len(parts) != 1:
+        raise unprocessable(
+            [FieldError("payload", "missing", "Cần đúng một phần 'payload' chứa JSON.", "Exactly one 'payload' part with JSON is required.")]
+        )
+    part = parts[0]
+    if isinstance(part, UploadFile):  # some clients send the JSON as a file part
+        return await part.read()
+    return str(part).encode()
+
+
+async def _upload(index: int, item: Any, limits: Limits) -> Upload:
+    field = f"attachments[{index}]"
+    if not isinstance(item, UploadFile):
+        raise unprocessable(
+            [FieldError(field, "not_a_file", "Phải là một tệp.", "Must be a file.")]
+        )
+    content = await item.read(limits.max_attachment_bytes + 1)
+    if len(content) > limits.max_attachment_bytes:
+        raise payload_too_large(limits.max_attachment_bytes)
+    return Upload(field, item.filename or "", content)
+
+
+def _payload(data: Any) -> FeedbackCreate:
+    return parse_model(FeedbackCreate, require_object(data))
+
+
+async def inspect_all(uploads: tuple[Upload, ...], limits: Limits) -> tuple[CleanFile, ...]:
+    """Check and clean every file off the event loop; image decoding is CPU work."""
+    cleaned = []
+    for upload in uploads:
+        cleaned.append(
+            await anyio.to_thread.run_sync(inspect_upload, upload.content, upload.filename, upload.field, limits)
+        )
+    return tuple(cleaned)
+
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+
+
+def idempotency_key(request: Request, data: FeedbackCreate, max_length: int) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None or key.strip() == "":
+        if data.channel == "mobile":
+            raise bad_request(
+                "Ứng dụng di động phải gửi tiêu đề Idempotency-Key để gửi lại an toàn.",
+                "The mobile app must send an Idempotency-Key header so that retries are safe.",
+                "idempotency-key-missing",
+            )
+        return None
+    key = key.strip()
+    if len(key) > max_length or not key.isascii() or not key.isprintable():
+        raise bad_request(
+            f"Idempotency-Key phải là chuỗi ASCII in được, tối đa {max_length} ký tự.",
+            f"Idempotency-Key must be printable ASCII, at most {max_length} characters.",
+            "idempotency-key-invalid",
+        )
+    return key
+
+
+__all__ = ["Intake", "Problem", "idempotency_key", "inspect_all", "read_submission"]

@@ -1,0 +1,1 @@
+"""Vietnamese text: normalisation, matching and personal data."""

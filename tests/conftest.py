@@ -1,0 +1,97 @@
+"""Shared fixtures: one database per test process, the real app, an HTTP client.
+
+The database is chosen by PAKN_TEST_DATABASE_URL (default: a SQLite file in a
+temporary folder). `.ci/run` runs the suite once on SQLite and once on
+PostgreSQL, in separate processes (Tortoise caches SQL per connection name).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise import connections
+
+from pakn import db
+from pakn.app import create_app
+from pakn.settings import Settings
+
+# Tables that tests write; reference data (categories, admin units) stays.
+WRITTEN_TABLES = ("rating", "attachment", "feedback_event", "idempotency_record", "feedback")
+
+
+def _database_url(tmp: Path) -> str:
+    return os.environ.get("PAKN_TEST_DATABASE_URL") or f"sqlite://{tmp}/pakn-test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    tmp = tmp_path_factory.mktemp("pakn")
+    return Settings(
+        database_url=_database_url(tmp),
+        var_dir=tmp / "var",
+        media_dir=tmp / "media",
+        secret_key="test-secret-key-not-for-production",
+        config=None,
+    )
+
+
+async def _reset_postgres(url: str) -> None:
+    dsn = url.replace("asyncpg://", "postgres://", 1).split("?", 1)[0]
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def database(settings: Settings) -> AsyncIterator[Settings]:
+    """A database migrated from scratch with the committed migrations."""
+    if not settings.is_sqlite:
+        await _reset_postgres(settings.database_url)
+    await db.migrate(settings)
+    await db.close_database()
+    await db.open_database(settings)
+    yield settings
+    await db.close_database()
+
+
+@pytest.fixture(scope="session")
+async def app(database: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(database, manage_database=False)
+    async with LifespanManager(application):
+        yield application
+
+
+async def clear_written_tables(settings: Settings) -> None:
+    connection = connections.get("default")
+    if settings.is_sqlite:
+        for table in WRITTEN_TABLES:
+            await connection.execute_script(f"DELETE FROM {table};")
+    else:
+        await connection.execute_script(f"TRUNCATE {', '.join(WRITTEN_TABLES)} RESTART IDENTITY CASCADE;")
+
+
+@pytest.fixture
+async def clean_db(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+    yield
+    await clear_written_tables(settings)
+
+
+@pytest.fixture
+async def client(app: Starlette, clean_db: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pakn.test") as http:
+        yield http
+
+
+@pytest.fixture
+def backend(settings: Settings) -> str:
+    return "sqlite" if settings.is_sqlite else "postgres"
