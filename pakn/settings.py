@@ -175,5 +175,5 @@ def describe_settings_error(exc: Exception) -> str:
         first = exc.errors()[0]
         path = ".".join(str(part) for part in first["loc"])
         name = f"PAKN_{path.upper()}" if "." not in path else path
-        return f"invalid setting {name}: {first['msg']}"
-    return f"invalid configuration: {exc}"
+        return f"cài đặt không hợp lệ / invalid setting {name}: {first['msg']}"
+    return f"cấu hình không hợp lệ / invalid configuration: {exc}"

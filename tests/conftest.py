@@ -8,6 +8,7 @@ PostgreSQL, in separate processes (Tortoise caches SQL per connection name).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -83,6 +84,7 @@ async def clear_written_tables(settings: Settings) -> None:
 async def clean_db(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     yield
     await clear_written_tables(settings)
+    shutil.rmtree(settings.media_dir, ignore_errors=True)
 
 
 @pytest.fixture

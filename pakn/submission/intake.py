@@ -65,17 +65,21 @@ async def _read_multipart(request: Request, limits: Limits) -> Intake:
             f"Malformed multipart body: {exc.message}",
             "malformed-multipart",
         ) from None
-    async with form:
+    try:
         unknown = sorted(set(form.keys()) - FORM_FIELDS)
         if unknown:
-            raise unprocessable(
-                [FieldError(name, "extra_forbidden", "Trường này không được hỗ trợ.", "This field is not allowed.") for name in unknown]
-            )
+            raise unprocessable([_field_not_allowed(name) for name in unknown])
         data = _payload(parse_json_bytes(await _payload_bytes(form.getlist("payload"))))
         files = form.getlist("attachments")
         check_count(len(files), limits)
         uploads = [await _upload(index, item, limits) for index, item in enumerate(files)]
+    finally:
+        await form.close()
     return Intake(data, tuple(uploads))
+
+
+def _field_not_allowed(name: str) -> FieldError:
+    return FieldError(name, "extra_forbidden", "Trường này không được hỗ trợ.", "This field is not allowed.")
 
 
 async def _payload_bytes(parts: list[Any]) -> bytes:
