@@ -17,15 +17,25 @@ from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
 from pakn.core.openapi import build_spec
 from pakn.db import close_database, open_database
+from pakn.accounts import endpoints as accounts
 from pakn.health import endpoints as health
 from pakn.reference import endpoints as reference
 from pakn.reference.service import seed_admin_units, sync_categories
 from pakn.settings import Settings
 from pakn.submission import endpoints as submission
+from pakn.triage import endpoints as triage
+from pakn.triage import queue_endpoints as queue
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health.routes, *reference.routes, *submission.routes]
+    return [
+        *health.routes,
+        *reference.routes,
+        *submission.routes,
+        *accounts.routes,
+        *queue.routes,
+        *triage.routes,
+    ]
 
 
 async def openapi(request: Request) -> Response:

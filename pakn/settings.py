@@ -55,6 +55,26 @@ class CategoryConfig(_Strict):
     description_en: str = ""
 
 
+class AgencyConfig(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    name: str
+    emails: list[str] = []
+
+
+class AuthConfig(_Strict):
+    token_ttl_hours: float = Field(12, gt=0, le=24 * 30)
+    # Failed sign-ins allowed per account or address within the window before
+    # further attempts are refused with 429 until the block ends.
+    max_failures: int = Field(5, ge=1, le=100)
+    failure_window_minutes: int = Field(15, ge=1, le=1440)
+    block_minutes: int = Field(15, ge=1, le=1440)
+
+
+class WorkflowConfig(_Strict):
+    # When false, a handler's answer is published without a coordinator's approval.
+    review_required: bool = True
+
+
 class AdminUnitsConfig(_Strict):
     # Province codes in use by this deployment; empty means the whole country.
     provinces: list[str] = []
@@ -76,7 +96,10 @@ class Settings(BaseSettings):
 
     limits: Limits = Limits()
     categories: list[CategoryConfig] = []
+    agencies: list[AgencyConfig] = []
     admin_units: AdminUnitsConfig = AdminUnitsConfig()
+    auth: AuthConfig = AuthConfig()
+    workflow: WorkflowConfig = WorkflowConfig()
 
     @field_validator("timezone")
     @classmethod

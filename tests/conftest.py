@@ -24,7 +24,17 @@ from pakn.app import create_app
 from pakn.settings import Settings
 
 # Tables that tests write; reference data (categories, admin units) stays.
-WRITTEN_TABLES = ("rating", "attachment", "feedback_event", "idempotency_record", "feedback")
+WRITTEN_TABLES = (
+    "rating",
+    "attachment",
+    "supplement",
+    "feedback_event",
+    "idempotency_record",
+    "feedback",
+    "staff_token",
+    "staff_user",
+    "sign_in_throttle",
+)
 
 
 def _database_url(tmp: Path) -> str:

@@ -21,6 +21,7 @@ class Feedback(Model):
     )
     status = fields.CharEnumField(Status, max_length=20, default=Status.RECEIVED)
     priority = fields.CharEnumField(Priority, max_length=10, default=Priority.NORMAL)
+    urgent = fields.BooleanField(default=False)
     channel = fields.CharEnumField(Channel, max_length=10, default=Channel.MOBILE)
 
     lat = fields.FloatField(null=True)
@@ -37,9 +38,27 @@ class Feedback(Model):
     device_id = fields.CharField(max_length=200, null=True)
     is_public = fields.BooleanField(default=True)
 
+    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Agency", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    duplicate_of: fields.ForeignKeyNullableRelation[Feedback] = fields.ForeignKeyField(
+        "models.Feedback", related_name="duplicates", null=True, on_delete=fields.RESTRICT
+    )
+    reject_reason = fields.CharField(max_length=32, null=True)
     answer = fields.TextField(null=True)
+    # The current deadline (to assign, then to resolve); kept by the deadlines module.
+    deadline = fields.DatetimeField(null=True)
+    # Case- and diacritic-folded tracking code, title and content, for search.
+    search_text = fields.TextField(default="")
+
+    # One timestamp per milestone, for deadlines and statistics.
+    assigned_at = fields.DatetimeField(null=True)
+    started_at = fields.DatetimeField(null=True)
+    info_requested_at = fields.DatetimeField(null=True)
     answered_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    rejected_at = fields.DatetimeField(null=True)
 
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField()
@@ -54,6 +73,8 @@ class Feedback(Model):
             ("admin_unit_id", "created_at"),
             ("channel", "created_at"),
             ("created_at",),
+            ("agency_id", "status", "created_at"),
+            ("status", "deadline"),
         )
 
 
@@ -70,7 +91,13 @@ class FeedbackEvent(Model):
     note = fields.TextField(default="")
     # Shown to the citizen (status changes) or kept internal (comments, staff names).
     is_public = fields.BooleanField(default=False)
+    # The staff account that acted (None: the citizen or the system), and its
+    # username as it was, so that the record survives renames.
+    actor_user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     actor = fields.CharField(max_length=150, null=True)
+    details = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -78,10 +105,27 @@ class FeedbackEvent(Model):
         indexes = (("feedback_id", "id"),)
 
 
+class Supplement(Model):
+    """What the citizen adds when staff ask for more information."""
+
+    id = fields.BigIntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
+        "models.Feedback", related_name="supplements", on_delete=fields.CASCADE
+    )
+    content = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "supplement"
+
+
 class Attachment(Model):
     id = fields.BigIntField(primary_key=True)
     feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="attachments", on_delete=fields.CASCADE
+    )
+    supplement: fields.ForeignKeyNullableRelation[Supplement] = fields.ForeignKeyField(
+        "models.Supplement", related_name="attachments", null=True, on_delete=fields.CASCADE
     )
     storage_key = fields.CharField(max_length=255, unique=True)
     filename = fields.CharField(max_length=255)

@@ -1,0 +1,1 @@
+"""Staff accounts, agencies, sign-in and authorisation."""

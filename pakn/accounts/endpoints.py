@@ -1,0 +1,5 @@
+"""Routes (being written)."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

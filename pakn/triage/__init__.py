@@ -1,0 +1,1 @@
+"""The staff side: the queue, the workflow and its audit trail."""
