@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,6 +19,7 @@ from pakn.core.observability import RequestContextMiddleware
 from pakn.core.openapi import build_spec
 from pakn.db import close_database, open_database
 from pakn.accounts import endpoints as accounts
+from pakn.accounts.service import sync_agencies
 from pakn.health import endpoints as health
 from pakn.reference import endpoints as reference
 from pakn.reference.service import seed_admin_units, sync_categories
@@ -53,6 +55,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         try:
             await sync_categories(list(settings.categories))
             await seed_admin_units(list(settings.admin_units.provinces))
+            await sync_agencies(list(settings.agencies), datetime.now(settings.tz))
             yield
         finally:
             if manage_database:

@@ -1,4 +1,4 @@
-"""The `pakn` command: serve, migrate."""
+"""The `pakn` command: serve, migrate, user."""
 
 from __future__ import annotations
 
@@ -22,10 +22,8 @@ def load_settings() -> Settings:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from pakn import db
-
     settings = load_settings()
-    asyncio.run(db.migrate(settings))
+    asyncio.run(_migrate(settings))
     print("pakn: cơ sở dữ liệu đã được cập nhật / database is up to date")
     return 0
 
@@ -33,23 +31,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from pakn import db
     from pakn.app import create_app
     from pakn.core.observability import configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_level)
-    if settings.is_sqlite:
-        asyncio.run(db.migrate(settings))
-    else:
-        pending = asyncio.run(_pending(settings))
-        if pending:
-            print(
-                "pakn: cơ sở dữ liệu chưa được cập nhật, hãy chạy `pakn migrate` / "
-                f"database has unapplied migrations ({', '.join(pending)}): run `pakn migrate`",
-                file=sys.stderr,
-            )
-            return 2
+    if not database_ready(settings):
+        return 2
     app = create_app(settings)
     uvicorn.run(
         app,
@@ -61,6 +49,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server_header=False,
     )
     return 0
+
+
+def database_ready(settings: Settings) -> bool:
+    """Migrates the embedded SQLite database; on PostgreSQL, says so and returns
+    False while migrations are pending (those are run deliberately, by `pakn migrate`)."""
+    if settings.is_sqlite:
+        asyncio.run(_migrate(settings))
+        return True
+    pending = asyncio.run(_pending(settings))
+    if pending:
+        print(
+            "pakn: cơ sở dữ liệu chưa được cập nhật, hãy chạy `pakn migrate` / "
+            f"database has unapplied migrations ({', '.join(pending)}): run `pakn migrate`",
+            file=sys.stderr,
+        )
+    return not pending
+
+
+async def _migrate(settings: Settings) -> None:
+    from pakn import db
+
+    try:
+        await db.migrate(settings)
+    finally:
+        # Migrating leaves its connections open; an open SQLite connection's
+        # thread would keep the process from exiting.
+        await db.close_database()
 
 
 async def _pending(settings: Settings) -> list[str]:
@@ -82,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
     migrate = commands.add_parser("migrate", help="cập nhật cơ sở dữ liệu / upgrade the database")
     migrate.set_defaults(handler=cmd_migrate)
+    # Imported here: the user commands reuse this module's helpers.
+    from pakn.accounts.cli import add_user_commands
+
+    add_user_commands(commands)
     return parser
 
 

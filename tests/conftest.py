@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -21,6 +22,7 @@ from tortoise import connections
 
 from pakn import db
 from pakn.app import create_app
+from pakn.models import Agency
 from pakn.settings import Settings
 
 # Tables that tests write; reference data (categories, admin units) stays.
@@ -84,16 +86,27 @@ async def app(database: Settings) -> AsyncIterator[Starlette]:
 async def clear_written_tables(settings: Settings) -> None:
     connection = connections.get("default")
     if settings.is_sqlite:
+        # SQLite checks RESTRICT row by row: unlink duplicates from their originals first.
+        await connection.execute_script("UPDATE feedback SET duplicate_of_id = NULL;")
         for table in WRITTEN_TABLES:
             await connection.execute_script(f"DELETE FROM {table};")
     else:
         await connection.execute_script(f"TRUNCATE {', '.join(WRITTEN_TABLES)} RESTART IDENTITY CASCADE;")
 
 
+async def restore_agencies(settings: Settings) -> None:
+    """Agencies as configured: tests add and edit them through the admin API."""
+    await Agency.exclude(code__in=[agency.code for agency in settings.agencies]).delete()
+    now = datetime.now(UTC)
+    rows = [Agency(**agency.model_dump(), created_at=now, updated_at=now) for agency in settings.agencies]
+    await Agency.bulk_create(rows, on_conflict=["code"], update_fields=["name", "emails", "is_active"])
+
+
 @pytest.fixture
 async def clean_db(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     yield
     await clear_written_tables(settings)
+    await restore_agencies(settings)
     shutil.rmtree(settings.media_dir, ignore_errors=True)
 
 

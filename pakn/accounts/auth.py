@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from starlette.requests import Request
 
@@ -40,8 +40,9 @@ async def staff_from_token(token: str | None, now: datetime) -> tuple[StaffUser,
     """The active account behind a valid, unexpired, unrevoked token."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
+    # SQLite compares datetimes as text: compare in UTC, as stored.
     record = await StaffToken.get_or_none(
-        token_hash=hash_staff_token(token), revoked_at=None, expires_at__gt=now
+        token_hash=hash_staff_token(token), revoked_at=None, expires_at__gt=now.astimezone(UTC)
     ).select_related("user")
     if record is None or not record.user.is_active:
         return None

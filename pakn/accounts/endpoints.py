@@ -1,5 +1,278 @@
-"""Routes (being written)."""
+"""Routes of sign-in and the admin API: authorise, parse, call one service, serialise."""
 
-from starlette.routing import BaseRoute
+from __future__ import annotations
 
-routes: list[BaseRoute] = []
+from typing import TypeVar
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pakn.accounts import service
+from pakn.accounts.auth import current_staff, require_role
+from pakn.accounts.schemas import (
+    AGENCY_CODE_PATTERN,
+    AgencyCreate,
+    AgencyList,
+    AgencyOut,
+    AgencyUpdate,
+    MeOut,
+    SignIn,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
+from pakn.core.deps import now_of, settings_of
+from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.openapi import document
+from pakn.core.pagination import decode_cursor, encode_cursor, parse_limit
+from pakn.core.problems import bad_request, not_found
+from pakn.core.validation import parse_json_bytes, parse_model, require_object
+from pakn.domain.roles import Role
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+ID_MAX = 2**63 - 1  # row ids are 64-bit
+NO_STORE = {"Cache-Control": "no-store"}
+USER_ID = {"user_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}
+AGENCY = {"code": {"type": "string", "pattern": AGENCY_CODE_PATTERN}}
+INCLUDE_INACTIVE = {"include_inactive": {"type": "boolean"}}
+TAGS = {"auth": ["auth"], "admin": ["admin"]}
+
+
+async def read_json(request: Request, schema: type[Schema]) -> Schema:
+    require_media_type(request, ("application/json",))
+    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
+    return parse_model(schema, require_object(parse_json_bytes(raw)))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# Sign-in
+
+
+@document(
+    summary="Đăng nhập (Sign in: a bearer token for a staff account)",
+    request=SignIn,
+    responses={200: TokenOut},
+    tags=TAGS["auth"],
+)
+async def sign_in(request: Request) -> Response:
+    credentials = await read_json(request, SignIn)
+    settings = settings_of(request)
+    issued = await service.sign_in(credentials, client_address(request), now_of(request), settings.auth)
+    body = TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
+    return json_response(body, headers=NO_STORE)
+
+
+@document(summary="Đăng xuất (Revoke this token)", responses={204: None}, bearer=True, tags=TAGS["auth"])
+async def sign_out(request: Request) -> Response:
+    await current_staff(request)
+    await service.sign_out(request.state.staff_token, now_of(request))
+    return Response(status_code=204)
+
+
+@document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, bearer=True, tags=TAGS["auth"])
+async def me(request: Request) -> Response:
+    user = await current_staff(request)
+    return json_response(MeOut.from_model(user), headers=NO_STORE)
+
+
+# Users (admins only)
+
+
+@document(
+    summary="Danh sách tài khoản (Staff accounts)",
+    responses={200: UserPage},
+    query=["cursor", "limit"],
+    bearer=True,
+    tags=TAGS["admin"],
+)
+async def list_users(request: Request) -> Response:
+    require_role(await current_staff(request))
+    limits = settings_of(request).limits
+    after = _cursor_id(request.query_params.get("cursor"))
+    limit = parse_limit(request.query_params.get("limit"), limits.page_size_default, limits.page_size_max)
+    users, last_id = await service.list_users(after, limit)
+    tz = settings_of(request).tz
+    page = UserPage(
+        items=[UserOut.from_model(user, tz) for user in users],
+        next_cursor=encode_cursor([last_id]) if last_id is not None else None,
+    )
+    return json_response(page)
+
+
+@document(
+    summary="Tạo tài khoản (Create a staff account)",
+    request=UserCreate,
+    responses={201: UserOut},
+    bearer=True,
+    tags=TAGS["admin"],
+)
+async def create_user(request: Request) -> Response:
+    require_role(await current_staff(request))
+    user = await service.create_user(await read_json(request, UserCreate), now_of(request))
+    headers = {"Location": str(request.url_for("user", user_id=str(user.id)))}
+    return json_response(UserOut.from_model(user, settings_of(request).tz), 201, headers)
+
+
+@document(summary="Một tài khoản (A staff account)", responses={200: UserOut}, bearer=True, parameters=USER_ID, tags=TAGS["admin"])
+async def get_user(request: Request) -> Response:
+    require_role(await current_staff(request))
+    user = await service.get_user(_row_id(request.path_params["user_id"]))
+    return json_response(UserOut.from_model(user, settings_of(request).tz))
+
+
+@document(
+    summary="Sửa tài khoản (Update a staff account; disabling revokes its tokens)",
+    request=UserUpdate,
+    responses={200: UserOut},
+    bearer=True,
+    parameters=USER_ID,
+    tags=TAGS["admin"],
+)
+async def update_user(request: Request) -> Response:
+    require_role(await current_staff(request))
+    user_id = _row_id(request.path_params["user_id"])
+    user = await service.update_user(user_id, await read_json(request, UserUpdate), now_of(request))
+    return json_response(UserOut.from_model(user, settings_of(request).tz))
+
+
+@document(
+    summary="Khoá tài khoản (Disable a staff account and revoke its tokens)",
+    responses={200: UserOut},
+    bearer=True,
+    parameters=USER_ID,
+    tags=TAGS["admin"],
+)
+async def disable_user(request: Request) -> Response:
+    require_role(await current_staff(request))
+    user = await service.disable_user(_row_id(request.path_params["user_id"]), now_of(request))
+    return json_response(UserOut.from_model(user, settings_of(request).tz))
+
+
+# Agencies (coordinators read them to assign reports; admins write)
+
+
+@document(
+    summary="Danh sách đơn vị xử lý (Agencies)",
+    responses={200: AgencyList},
+    query=["include_inactive"],
+    parameters=INCLUDE_INACTIVE,
+    bearer=True,
+    tags=TAGS["admin"],
+)
+async def list_agencies(request: Request) -> Response:
+    require_role(await current_staff(request), Role.COORDINATOR)
+    agencies = await service.list_agencies(_flag(request.query_params.get("include_inactive"), "include_inactive"))
+    tz = settings_of(request).tz
+    return json_response(AgencyList(items=[AgencyOut.from_model(agency, tz) for agency in agencies]))
+
+
+@document(
+    summary="Tạo đơn vị xử lý (Create an agency)",
+    request=AgencyCreate,
+    responses={201: AgencyOut},
+    bearer=True,
+    tags=TAGS["admin"],
+)
+async def create_agency(request: Request) -> Response:
+    require_role(await current_staff(request))
+    agency = await service.create_agency(await read_json(request, AgencyCreate), now_of(request))
+    headers = {"Location": str(request.url_for("agency", code=agency.code))}
+    return json_response(AgencyOut.from_model(agency, settings_of(request).tz), 201, headers)
+
+
+@document(summary="Một đơn vị xử lý (An agency)", responses={200: AgencyOut}, bearer=True, parameters=AGENCY, tags=TAGS["admin"])
+async def get_agency(request: Request) -> Response:
+    require_role(await current_staff(request), Role.COORDINATOR)
+    agency = await service.get_agency(_agency_code(request.path_params["code"]))
+    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+
+
+@document(
+    summary="Sửa đơn vị xử lý (Update an agency)",
+    request=AgencyUpdate,
+    responses={200: AgencyOut},
+    bearer=True,
+    parameters=AGENCY,
+    tags=TAGS["admin"],
+)
+async def update_agency(request: Request) -> Response:
+    require_role(await current_staff(request))
+    code = _agency_code(request.path_params["code"])
+    agency = await service.update_agency(code, await read_json(request, AgencyUpdate), now_of(request))
+    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+
+
+@document(
+    summary="Ngừng hoạt động đơn vị (Deactivate an agency)",
+    responses={200: AgencyOut},
+    bearer=True,
+    parameters=AGENCY,
+    tags=TAGS["admin"],
+)
+async def deactivate_agency(request: Request) -> Response:
+    require_role(await current_staff(request))
+    agency = await service.deactivate_agency(_agency_code(request.path_params["code"]), now_of(request))
+    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+
+
+# Parameters
+
+
+def _row_id(raw: str) -> int:
+    """A path segment as a row id; 404 for anything that cannot be one."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= ID_MAX):
+        raise not_found()
+    return int(raw)
+
+
+def _agency_code(raw: str) -> str:
+    # Longer than any code: no such agency (and the column would refuse it with a 500).
+    if len(raw) > 64:
+        raise not_found()
+    return raw
+
+
+def _cursor_id(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    (last_id,) = decode_cursor(raw, 1)
+    if type(last_id) is not int or not 0 <= last_id <= ID_MAX:
+        raise bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor")
+    return last_id
+
+
+def _flag(raw: str | None, name: str) -> bool:
+    if raw in (None, "", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise bad_request(
+        f"Tham số {name} phải là true hoặc false.", f"{name} must be true or false.", f"bad-{name.replace('_', '-')}"
+    )
+
+
+routes = [
+    Route("/api/v1/auth/token", sign_in, methods=["POST"]),
+    Route("/api/v1/auth/logout", sign_out, methods=["POST"]),
+    Route("/api/v1/auth/me", me, methods=["GET"]),
+    Route("/api/v1/admin/users", list_users, methods=["GET"]),
+    Route("/api/v1/admin/users", create_user, methods=["POST"]),
+    # Plain segments, parsed by `_row_id`: Starlette's `:int` converter raises
+    # (a 500) on digit strings longer than Python converts.
+    Route("/api/v1/admin/users/{user_id}", get_user, methods=["GET"], name="user"),
+    Route("/api/v1/admin/users/{user_id}", update_user, methods=["PATCH"]),
+    Route("/api/v1/admin/users/{user_id}/disable", disable_user, methods=["POST"]),
+    Route("/api/v1/admin/agencies", list_agencies, methods=["GET"]),
+    Route("/api/v1/admin/agencies", create_agency, methods=["POST"]),
+    Route("/api/v1/admin/agencies/{code}", get_agency, methods=["GET"], name="agency"),
+    Route("/api/v1/admin/agencies/{code}", update_agency, methods=["PATCH"]),
+    Route("/api/v1/admin/agencies/{code}/deactivate", deactivate_agency, methods=["POST"]),
+]

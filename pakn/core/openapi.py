@@ -6,13 +6,15 @@ walks the routes, so a route cannot exist without appearing in the spec.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from starlette.routing import BaseRoute, Mount, Route
+
+from pakn.settings import Limits
 
 REF = "#/components/schemas/{model}"
 
@@ -42,7 +44,26 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 QUERY_DESCRIPTIONS = {
     "cursor": "Con trỏ trang tiếp theo (next_cursor) / cursor of the next page",
     "limit": "Số mục mỗi trang / page size",
+    "Idempotency-Key": (
+        "Bắt buộc khi channel=mobile; gửi lại cùng khoá trả về cùng kết quả / "
+        "required for channel=mobile; a retry with the same key returns the same result"
+    ),
 }
+
+
+def _limit_schemas(limits: Limits) -> dict[str, dict[str, Any]]:
+    """Parameters whose bounds come from the configured limits (see
+    `pakn.core.pagination.parse_limit` and `pakn.submission.intake.idempotency_key`)."""
+    return {
+        "limit": {"type": "integer", "minimum": 1, "maximum": limits.page_size_max},
+        # Printable ASCII, not blank: what `idempotency_key` accepts.
+        "Idempotency-Key": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": limits.idempotency_key_max_length,
+            "pattern": "^[ -~]*[!-~][ -~]*$",
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,8 @@ class Contract:
     bearer: bool = False
     binary: bool = False
     tags: tuple[str, ...] = ()
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    links: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def document(
@@ -69,9 +92,26 @@ def document(
     bearer: bool = False,
     binary: bool = False,
     tags: Iterable[str] = (),
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    links: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The contract of an endpoint. `parameters` gives the JSON schema of a
+    path, query or header parameter by name, where the default (an integer for
+    `id`, `*_id` and `limit`, else any string) says less than the endpoint checks.
+    `links` are OpenAPI Link objects by name, put on the success response: what
+    a client does next with what it got (operationId is `<method>_<path>`)."""
     contract = Contract(
-        summary, request, dict(responses or {}), tuple(query), tuple(headers), multipart, bearer, binary, tuple(tags)
+        summary,
+        request,
+        dict(responses or {}),
+        tuple(query),
+        tuple(headers),
+        multipart,
+        bearer,
+        binary,
+        tuple(tags),
+        dict(parameters or {}),
+        dict(links or {}),
     )
 
     def attach(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,14 +121,19 @@ def document(
     return attach
 
 
-def build_spec(routes: Iterable[BaseRoute], title: str, version: str) -> dict[str, Any]:
+def build_spec(
+    routes: Iterable[BaseRoute], title: str, version: str, limits: Limits | None = None
+) -> dict[str, Any]:
+    """The document; `limits` (default: the shipped ones) bound page sizes and
+    Idempotency-Key lengths, so pass the running settings' limits."""
+    defaults = _limit_schemas(limits or Limits())
     flat = list(_flatten(routes))
     refs, definitions = models_json_schema(_models(flat), ref_template=REF)
     schemas = dict(definitions.get("$defs", {}))
     schemas["Problem"] = PROBLEM_SCHEMA
     paths: dict[str, Any] = {}
     for path, method, contract in flat:
-        paths.setdefault(path, {})[method] = _operation(path, method, contract, refs)
+        paths.setdefault(path, {})[method] = _operation(path, method, contract, refs, defaults)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -139,11 +184,13 @@ def _models(flat: list[tuple[str, str, Contract]]) -> list[tuple[type[BaseModel]
     return list(pairs)
 
 
-def _operation(path: str, method: str, contract: Contract, refs: Refs) -> dict[str, Any]:
+def _operation(
+    path: str, method: str, contract: Contract, refs: Refs, defaults: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": contract.summary,
         "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
-        "parameters": _parameters(path, contract),
+        "parameters": _parameters(path, contract, defaults),
         "responses": _responses(contract, refs),
     }
     if contract.tags:
@@ -155,21 +202,24 @@ def _operation(path: str, method: str, contract: Contract, refs: Refs) -> dict[s
     return operation
 
 
-def _parameters(path: str, contract: Contract) -> list[dict[str, Any]]:
-    params = []
-    for segment in path.split("/"):
-        if segment.startswith("{"):
-            name = segment.strip("{}")
-            kind = "integer" if name.endswith("_id") or name == "id" else "string"
-            params.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
-    for name in contract.query:
-        kind = "integer" if name == "limit" else "string"
-        param = {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+def _parameters(path: str, contract: Contract, defaults: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    def schema(name: str) -> dict[str, Any]:
+        if name in contract.parameters:
+            return dict(contract.parameters[name])
+        if name in defaults:
+            return dict(defaults[name])
+        kind = "integer" if name.endswith("_id") or name in ("id", "limit") else "string"
+        return {"type": kind}
+
+    def parameter(name: str, where: str) -> dict[str, Any]:
+        param = {"name": name, "in": where, "required": where == "path", "schema": schema(name)}
         if name in QUERY_DESCRIPTIONS:
             param["description"] = QUERY_DESCRIPTIONS[name]
-        params.append(param)
-    for name in contract.headers:
-        params.append({"name": name, "in": "header", "required": False, "schema": {"type": "string"}})
+        return param
+
+    params = [parameter(segment.strip("{}"), "path") for segment in path.split("/") if segment.startswith("{")]
+    params += [parameter(name, "query") for name in contract.query]
+    params += [parameter(name, "header") for name in contract.headers]
     return params
 
 
@@ -196,6 +246,9 @@ def _responses(contract: Contract, refs: Refs) -> dict[str, Any]:
     for status, model in contract.responses.items():
         content = {"application/json": {"schema": refs[(model, "serialization")]}} if model else None
         responses[str(status)] = {"description": "OK"} | ({"content": content} if content else {})
+    if contract.links:
+        success = min(status for status in contract.responses if 200 <= status < 300)
+        responses[str(success)]["links"] = {name: dict(link) for name, link in contract.links.items()}
     if contract.binary:
         responses["200"] = {"description": "File", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}

@@ -39,6 +39,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dict_type": ("Phải là một đối tượng JSON.", "Must be a JSON object."),
     "list_type": ("Phải là một danh sách.", "Must be a list."),
     "value_error": ("{error}", "{error}"),
+    "union_tag_invalid": ("Phải là một trong: {expected_tags}.", "Must be one of: {expected_tags}."),
+    "union_tag_not_found": ("Trường này là bắt buộc.", "This field is required."),
 }
 FALLBACK = ("Giá trị không hợp lệ.", "Invalid value.")
 
@@ -75,6 +77,21 @@ def parse_model(schema: type[Schema], data: Any) -> Schema:
         return schema.model_validate(data)
     except ValidationError as exc:
         raise unprocessable(field_errors(exc)) from None
+
+
+def parse_tagged(schema: type[Schema], data: dict[str, Any], tag: str) -> Schema:
+    """Like parse_model for a discriminated union: field names in errors are
+    given without the union's tag in front ("agency", not "assign.agency")."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        prefix = f"{data.get(tag)}."
+        for error in errors:
+            error.field = error.field.removeprefix(prefix)
+            if error.code.startswith("union_tag_"):
+                error.field = tag
+        raise unprocessable(errors) from None
 
 
 def parse_json_bytes(raw: bytes) -> Any:

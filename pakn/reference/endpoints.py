@@ -10,6 +10,8 @@ from starlette.routing import Route
 from pakn.core.http import json_response
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
+from pakn.core.problems import bad_request, not_found
+from pakn.models import AdminUnit
 from pakn.reference import service
 from pakn.reference.schemas import AdminUnitOut, CategoryOut
 
@@ -23,6 +25,7 @@ class AdminUnitList(BaseModel):
 
 
 CACHE = {"Cache-Control": "public, max-age=3600"}
+ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
 
 
 @document(summary="Lĩnh vực (Categories)", responses={200: CategoryList})
@@ -37,9 +40,18 @@ async def list_categories(request: Request) -> Response:
     summary="Đơn vị hành chính (Administrative units: provinces, or the communes of `parent`)",
     responses={200: AdminUnitList},
     query=["parent"],
+    parameters={"parent": {"type": "string", "maxLength": ADMIN_UNIT_CODE_MAX}},
 )
 async def list_admin_units(request: Request) -> Response:
-    parent = request.query_params.get("parent") or None
+    parents = request.query_params.getlist("parent")
+    if len(parents) > 1:
+        raise bad_request(
+            "Tham số parent chỉ được gửi một lần.", "parent must be given at most once.", "repeated-parameter"
+        )
+    parent = parents[0] if parents and parents[0] else None
+    if parent is not None and len(parent) > ADMIN_UNIT_CODE_MAX:
+        # No unit has so long a code (and the column would refuse it with a 500).
+        raise not_found()
     units = await service.list_admin_units(parent)
     return json_response(AdminUnitList(items=[AdminUnitOut.from_model(unit) for unit in units]), headers=CACHE)
 

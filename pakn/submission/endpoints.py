@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pakn.accounts.auth import staff_from_token
+from pakn.accounts.reach import can_see
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
 from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
-from pakn.core.pagination import parse_limit
-from pakn.core.problems import unauthorized
+from pakn.core.pagination import decode_cursor, parse_limit
+from pakn.core.problems import Problem, bad_request, not_found, unauthorized
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
-from pakn.models import Attachment, Feedback
-from pakn.submission import intake, service, tracking
+from pakn.models import AdminUnit, Attachment, Category, Feedback
+from pakn.submission import intake, service, supplements, tracking
 from pakn.submission.schemas import (
     FeedbackCreate,
     FeedbackCreated,
@@ -24,8 +27,15 @@ from pakn.submission.schemas import (
     FeedbackPrivate,
     RatingCreate,
     RatingOut,
+    SupplementCreate,
+    SupplementCreated,
 )
 from pakn.submission.views import ViewContext
+
+# Row ids are 64-bit; anything longer cannot name a row (and would overflow the query).
+ID_MAX = 2**63 - 1
+CATEGORY_CODE_MAX = Category._meta.fields_map["code"].max_length
+ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
 
 
 async def view_context(request: Request) -> ViewContext:
@@ -48,6 +58,20 @@ async def view_context(request: Request) -> ViewContext:
     multipart=True,
     responses={201: FeedbackCreated},
     headers=["Idempotency-Key"],
+    links={
+        name: {
+            "operationId": operation,
+            "parameters": {
+                "path.code": "$response.body#/tracking_code",
+                "header.Authorization": "Bearer {$response.body#/access_token}",
+            },
+            "description": description,
+        }
+        for name, operation, description in (
+            ("track", "get_api_v1_feedback_code", "Tra cứu bằng access_token / track it with its access token"),
+            ("rate", "post_api_v1_feedback_code_rating", "Đánh giá khi đã có kết quả / rate it once answered"),
+        )
+    },
 )
 async def create_feedback(request: Request) -> Response:
     settings = settings_of(request)
@@ -83,10 +107,27 @@ async def track_feedback(request: Request) -> Response:
     return json_response(view, headers={"Cache-Control": "private, no-store", "Vary": "Authorization"})
 
 
-@document(summary="Tệp đính kèm (An attachment, for the report's owner)", binary=True, bearer=True)
+async def readable_feedback(request: Request) -> Feedback:
+    """The report for its owner's token, or for a staff token within reach."""
+    token = bearer_token(request)
+    found = await staff_from_token(token, now_of(request))
+    if found is None:
+        return await tracking.owned_feedback(request.path_params["code"], token)
+    feedback = await tracking.find_by_code(request.path_params["code"])
+    if feedback is None or not can_see(found[0], feedback):
+        raise not_found()
+    return feedback
+
+
+@document(
+    summary="Tệp đính kèm (An attachment, for the report's owner and staff)",
+    binary=True,
+    bearer=True,
+    parameters={"attachment_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
+)
 async def feedback_attachment(request: Request) -> Response:
-    feedback = await tracking.owned_feedback(request.path_params["code"], bearer_token(request))
-    attachment = await tracking.attachment_of(feedback, request.path_params["attachment_id"])
+    feedback = await readable_feedback(request)
+    attachment = await tracking.attachment_of(feedback, _row_id(request.path_params["attachment_id"]))
     content = await storage_of(request).read(attachment.storage_key)
     return Response(
         content,
@@ -117,21 +158,99 @@ async def rate_feedback(request: Request) -> Response:
 
 
 @document(
+    summary="Bổ sung thông tin khi được yêu cầu (Answer a request for information)",
+    request=SupplementCreate,
+    multipart=True,
+    responses={201: SupplementCreated},
+    bearer=True,
+)
+async def add_supplement(request: Request) -> Response:
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized()
+    feedback = await tracking.owned_feedback(request.path_params["code"], token)
+    limits = settings_of(request).limits
+    received = await intake.read_submission(request, limits, SupplementCreate)
+    files = await intake.inspect_all(received.uploads, limits)
+    created = await supplements.add_supplement(
+        feedback.id, received.data, files, storage=storage_of(request), now=now_of(request)
+    )
+    return json_response(created, 201)
+
+
+@document(
     summary="Phản ánh đã được trả lời (Public feed of answered reports)",
     responses={200: FeedbackPage},
     query=["category", "admin_unit", "cursor", "limit"],
+    parameters={
+        "category": {"type": "string", "maxLength": CATEGORY_CODE_MAX},
+        "admin_unit": {"type": "string", "maxLength": ADMIN_UNIT_CODE_MAX},
+    },
 )
 async def public_feed(request: Request) -> Response:
     limits = settings_of(request).limits
-    params = request.query_params
     query = tracking.FeedFilter(
-        category=params.get("category") or None,
-        admin_unit=params.get("admin_unit") or None,
-        cursor=params.get("cursor") or None,
-        limit=parse_limit(params.get("limit"), limits.page_size_default, limits.page_size_max),
+        category=_code_filter(_query_value(request, "category"), CATEGORY_CODE_MAX, "category"),
+        admin_unit=_code_filter(_query_value(request, "admin_unit"), ADMIN_UNIT_CODE_MAX, "admin_unit"),
+        cursor=_checked_cursor(_query_value(request, "cursor")),
+        limit=parse_limit(_query_value(request, "limit"), limits.page_size_default, limits.page_size_max),
     )
     page = await tracking.public_feed(query, await view_context(request))
     return json_response(page, headers={"Cache-Control": "public, max-age=30"})
+
+
+def _query_value(request: Request, name: str) -> str | None:
+    """A query parameter given at most once: `?limit=5&limit=abc` is refused
+    rather than read as whichever value comes last."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise bad_request(
+            f"Tham số {name} chỉ được gửi một lần.",
+            f"{name} must be given at most once.",
+            "repeated-parameter",
+        )
+    return values[0] if values else None
+
+
+def _row_id(raw: str) -> int:
+    """A path segment as a row id; 404 for anything that cannot be one."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= ID_MAX):
+        raise not_found()
+    return int(raw)
+
+
+def _code_filter(raw: str | None, max_length: int, name: str) -> str | None:
+    """A category or unit code to filter by: longer than any code is a client error
+    (and would fail the column's own check as a 500)."""
+    if not raw:
+        return None
+    if len(raw) > max_length:
+        raise bad_request(
+            f"Tham số {name} không được quá {max_length} ký tự.",
+            f"{name} must have at most {max_length} characters.",
+            f"bad-{name.replace('_', '-')}",
+        )
+    return raw
+
+
+def _bad_cursor() -> Problem:
+    return bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor")
+
+
+def _checked_cursor(raw: str | None) -> str | None:
+    """The cursor when it holds what `tracking.public_feed` reads back (an ISO time
+    and a row id, as `next_cursor` encodes them), else 400: a forged id such as
+    `{}` or 10**30 must not reach the query."""
+    if not raw:
+        return None
+    at, last_id = decode_cursor(raw, 2)
+    if not isinstance(at, str) or type(last_id) is not int or not 0 <= last_id <= ID_MAX:
+        raise _bad_cursor()
+    try:
+        datetime.fromisoformat(at)
+    except ValueError:
+        raise _bad_cursor() from None
+    return raw
 
 
 routes = [
@@ -139,8 +258,11 @@ routes = [
     Route("/api/v1/feedback/public", public_feed, methods=["GET"]),
     Route("/api/v1/feedback/{code}", track_feedback, methods=["GET"]),
     Route("/api/v1/feedback/{code}/rating", rate_feedback, methods=["POST"]),
+    Route("/api/v1/feedback/{code}/supplements", add_supplement, methods=["POST"]),
     Route(
-        "/api/v1/feedback/{code}/attachments/{attachment_id:int}",
+        # A plain segment, parsed by `_row_id`: Starlette's `:int` converter
+        # raises (a 500) on digit strings longer than Python converts.
+        "/api/v1/feedback/{code}/attachments/{attachment_id}",
         feedback_attachment,
         methods=["GET"],
     ),

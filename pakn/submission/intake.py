@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio
+from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -17,6 +18,8 @@ from pakn.core.problems import FieldError, Problem, bad_request, payload_too_lar
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.settings import Limits
 from pakn.submission.schemas import FeedbackCreate
+
+Payload = TypeVar("Payload", bound=BaseModel)
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -37,22 +40,25 @@ class Upload:
 
 
 @dataclass(frozen=True)
-class Intake:
-    data: FeedbackCreate
+class Intake(Generic[Payload]):
+    data: Payload
     uploads: tuple[Upload, ...]
 
 
-async def read_submission(request: Request, limits: Limits) -> Intake:
+async def read_submission(
+    request: Request, limits: Limits, schema: type[Payload] = FeedbackCreate  # type: ignore[assignment]
+) -> Intake[Payload]:
+    """The payload (JSON, or the `payload` part of a multipart body) and its files."""
     kind = require_media_type(request, (JSON, MULTIPART))
     if kind == JSON:
         raw = await read_limited_body(request, limits.max_json_bytes)
-        return Intake(_payload(parse_json_bytes(raw)), ())
+        return Intake(_payload(schema, parse_json_bytes(raw)), ())
     limit = limits.max_attachments * limits.max_attachment_bytes + limits.max_json_bytes
     await read_limited_body(request, limit + MULTIPART_OVERHEAD)
-    return await _read_multipart(request, limits)
+    return await _read_multipart(request, limits, schema)
 
 
-async def _read_multipart(request: Request, limits: Limits) -> Intake:
+async def _read_multipart(request: Request, limits: Limits, schema: type[Payload]) -> Intake[Payload]:
     try:
         form = await request.form(
             max_files=limits.max_attachments + 1, max_fields=10, max_part_size=limits.max_json_bytes
@@ -69,7 +75,7 @@ async def _read_multipart(request: Request, limits: Limits) -> Intake:
         unknown = sorted(set(form.keys()) - FORM_FIELDS)
         if unknown:
             raise unprocessable([_field_not_allowed(name) for name in unknown])
-        data = _payload(parse_json_bytes(await _payload_bytes(form.getlist("payload"))))
+        data = _payload(schema, parse_json_bytes(await _payload_bytes(form.getlist("payload"))))
         files = form.getlist("attachments")
         check_count(len(files), limits)
         uploads = [await _upload(index, item, limits) for index, item in enumerate(files)]
@@ -105,8 +111,8 @@ async def _upload(index: int, item: Any, limits: Limits) -> Upload:
     return Upload(field, item.filename or "", content)
 
 
-def _payload(data: Any) -> FeedbackCreate:
-    return parse_model(FeedbackCreate, require_object(data))
+def _payload(schema: type[Payload], data: Any) -> Payload:
+    return parse_model(schema, require_object(data))
 
 
 async def inspect_all(uploads: tuple[Upload, ...], limits: Limits) -> tuple[CleanFile, ...]:

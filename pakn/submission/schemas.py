@@ -143,10 +143,16 @@ class FeedbackPublic(BaseModel):
     history: list[HistoryItem]
 
 
+class InfoRequestOut(BaseModel):
+    message: str
+    requested_at: datetime
+
+
 class FeedbackPrivate(FeedbackPublic):
     """What the citizen who holds the access token reads."""
 
     id: int
+    info_request: InfoRequestOut | None
     channel: str
     is_public: bool
     attachments: list[AttachmentOut]
@@ -157,3 +163,13 @@ class FeedbackPrivate(FeedbackPublic):
 class FeedbackPage(BaseModel):
     items: list[FeedbackPublic]
     next_cursor: str | None
+
+
+class SupplementCreate(StrictInput):
+    content: CleanStr = Field(min_length=1, max_length=5000)
+
+
+class SupplementCreated(BaseModel):
+    id: int
+    status: str
+    created_at: datetime

@@ -15,9 +15,10 @@ from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage, new_key
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.domain.status import Status
-from pakn.models import AdminUnit, Attachment, Category, Feedback, FeedbackEvent, IdempotencyRecord
+from pakn.models import AdminUnit, Attachment, Category, Feedback, FeedbackEvent, IdempotencyRecord, StaffUser, Supplement
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
+from pakn.text.fold import search_document
 
 TRACKING_CODE_ATTEMPTS = 5
 
@@ -65,12 +66,19 @@ async def find_replay(submission: Submission, server_key: bytes) -> Outcome | No
 
 
 async def submit(
-    submission: Submission, *, storage: Storage, server_key: bytes, now: datetime
+    submission: Submission,
+    *,
+    storage: Storage,
+    server_key: bytes,
+    now: datetime,
+    entered_by: StaffUser | None = None,
 ) -> Outcome:
+    """Store a new report; `entered_by` is the staff member who typed in a
+    report received off-line."""
     await _check_references(submission.data)
     for _ in range(TRACKING_CODE_ATTEMPTS):
         try:
-            return await _create(submission, storage, server_key, now)
+            return await _create(submission, storage, server_key, now, entered_by)
         except IntegrityError:
             # Either a concurrent retry won the idempotency key (answer with its
             # result) or, very rarely, the random tracking code was taken (try again).
@@ -96,7 +104,11 @@ async def _check_references(data: FeedbackCreate) -> None:
 
 
 async def _create(
-    submission: Submission, storage: Storage, server_key: bytes, now: datetime
+    submission: Submission,
+    storage: Storage,
+    server_key: bytes,
+    now: datetime,
+    entered_by: StaffUser | None,
 ) -> Outcome:
     key = submission.idempotency_key
     token = (
@@ -107,9 +119,11 @@ async def _create(
     stored_keys: list[str] = []
     try:
         async with in_transaction():
+            tracking_code = secrets.new_tracking_code(now)
             feedback = await Feedback.create(
                 **_feedback_fields(submission.data),
-                tracking_code=secrets.new_tracking_code(now),
+                tracking_code=tracking_code,
+                search_text=search_document(tracking_code, submission.data.title, submission.data.content),
                 access_token_hash=secrets.hash_token(token),
                 created_at=now,
                 updated_at=now,
@@ -124,12 +138,14 @@ async def _create(
                     response=created.model_dump(mode="json", exclude={"access_token"}),
                     created_at=now,
                 )
-            await _store_attachments(feedback, submission.files, storage, stored_keys, now)
+            await store_attachments(feedback, submission.files, storage, stored_keys, now)
             await FeedbackEvent.create(
                 feedback=feedback,
                 action="submit",
                 to_status=Status.RECEIVED,
                 is_public=True,
+                actor_user=entered_by,
+                actor=entered_by.username if entered_by else None,
                 created_at=now,
             )
     except BaseException:
@@ -172,19 +188,23 @@ def _created_reply(feedback: Feedback, now: datetime) -> FeedbackCreated:
     )
 
 
-async def _store_attachments(
+async def store_attachments(
     feedback: Feedback,
     files: tuple[CleanFile, ...],
     storage: Storage,
     stored_keys: list[str],
     now: datetime,
+    supplement: Supplement | None = None,
 ) -> None:
+    """Write each file, then its row; `stored_keys` lists what to delete if the
+    transaction around this fails."""
     for clean in files:
         key = new_key(clean.extension, now)
         await storage.save(key, clean.content)
         stored_keys.append(key)
         await Attachment.create(
             feedback=feedback,
+            supplement=supplement,
             storage_key=key,
             filename=clean.filename,
             content_type=clean.content_type,

@@ -15,7 +15,7 @@ from pakn.domain.status import ANSWER_VISIBLE, Status
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
-from pakn.submission.views import ViewContext, private_view, public_view
+from pakn.submission.views import ViewContext, answer_visible, private_view, public_view
 
 
 async def categories_by_code() -> dict[str, Category]:
@@ -64,7 +64,7 @@ async def attachment_of(feedback: Feedback, attachment_id: int) -> Attachment:
 
 
 async def rate(feedback: Feedback, rating: RatingCreate, now: datetime) -> RatingOut:
-    if Status(feedback.status) not in ANSWER_VISIBLE:
+    if not answer_visible(feedback):
         raise conflict(
             "not-answered-yet",
             "Chỉ có thể đánh giá khi phản ánh đã có kết quả xử lý.",

@@ -16,6 +16,7 @@ from pakn.submission.schemas import (
     FeedbackPrivate,
     FeedbackPublic,
     HistoryItem,
+    InfoRequestOut,
     LocationOut,
     RatingOut,
 )
@@ -70,9 +71,10 @@ def private_view(
     return FeedbackPrivate(
         **_common(feedback, events, ctx, masked=False),
         id=feedback.id,
+        info_request=_info_request(feedback, events, ctx),
         channel=str(feedback.channel.value),
         is_public=feedback.is_public,
-        attachments=[_attachment(feedback, item, ctx) for item in attachments],
+        attachments=[attachment_view(feedback, item, ctx.attachment_url) for item in attachments],
         rating=RatingOut(
             score=rating.score, comment=rating.comment, created_at=rating.created_at.astimezone(ctx.tz)
         )
@@ -94,13 +96,34 @@ def _common(
         "title": text(feedback.title),
         "content": text(feedback.content),
         "category": _category(feedback.category_id, ctx),
-        "location": _location(feedback, text),
+        "location": location_view(feedback, text),
         "status": shown.value,
         "status_label": public_label(shown, ctx.lang),
         "created_at": feedback.created_at.astimezone(ctx.tz),
         "answer": _answer(feedback, text, ctx),
         "history": history(events, ctx),
     }
+
+
+def answer_visible(feedback: Feedback) -> bool:
+    """A published answer: the report's own, or its original's for a duplicate."""
+    status = Status(feedback.status)
+    return bool(feedback.answer) and (status in ANSWER_VISIBLE or status is Status.DUPLICATE)
+
+
+def _info_request(
+    feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext
+) -> InfoRequestOut | None:
+    """What staff asked the citizen to add, while the report waits for it."""
+    if Status(feedback.status) is not Status.INFO_REQUESTED:
+        return None
+    asked = [event for event in events if event.action == "request_info" and event.details]
+    if not asked:
+        return None
+    return InfoRequestOut(
+        message=str(asked[-1].details.get("message", "")),
+        requested_at=asked[-1].created_at.astimezone(ctx.tz),
+    )
 
 
 def _category(code: str | None, ctx: ViewContext) -> CategoryRef | None:
@@ -110,7 +133,7 @@ def _category(code: str | None, ctx: ViewContext) -> CategoryRef | None:
     return CategoryRef(code=category.code, name=category.name_en if ctx.lang == "en" else category.name_vi)
 
 
-def _location(feedback: Feedback, text: Callable[[str], str]) -> LocationOut | None:
+def location_view(feedback: Feedback, text: Callable[[str], str] = str) -> LocationOut | None:
     if feedback.lat is None and not feedback.address and feedback.admin_unit_id is None:
         return None
     return LocationOut(
@@ -122,13 +145,15 @@ def _location(feedback: Feedback, text: Callable[[str], str]) -> LocationOut | N
 
 
 def _answer(feedback: Feedback, text: Callable[[str], str], ctx: ViewContext) -> AnswerOut | None:
-    if Status(feedback.status) not in ANSWER_VISIBLE or not feedback.answer:
+    if not answer_visible(feedback):
         return None
     answered = feedback.resolved_at.astimezone(ctx.tz) if feedback.resolved_at else None
     return AnswerOut(content=text(feedback.answer), answered_at=answered)
 
 
-def _attachment(feedback: Feedback, item: Attachment, ctx: ViewContext) -> AttachmentOut:
+def attachment_view(
+    feedback: Feedback, item: Attachment, url: Callable[[Feedback, Attachment], str]
+) -> AttachmentOut:
     return AttachmentOut(
         id=item.id,
         filename=item.filename,
@@ -137,5 +162,5 @@ def _attachment(feedback: Feedback, item: Attachment, ctx: ViewContext) -> Attac
         size=item.size,
         width=item.width,
         height=item.height,
-        url=ctx.attachment_url(feedback, item),
+        url=url(feedback, item),
     )

@@ -1,5 +1,172 @@
-"""Routes (being written)."""
+"""Staff routes on one report: read it, its history, act on it; bulk; off-line entry."""
 
-from starlette.routing import BaseRoute
+from __future__ import annotations
 
-routes: list[BaseRoute] = []
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pakn.accounts.auth import current_staff, require_role
+from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
+from pakn.core.i18n import request_language
+from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.openapi import document
+from pakn.core.pagination import decode_cursor, encode_cursor, parse_limit
+from pakn.core.problems import Problem
+from pakn.core.validation import parse_json_bytes, parse_model, parse_tagged, require_object
+from pakn.domain.roles import Role
+from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
+from pakn.submission import service as submission
+from pakn.submission.schemas import FeedbackCreated
+from pakn.triage import bulk, service
+from pakn.triage.schemas import ActionRequest, BulkReply, BulkRequest, EventPage, FeedbackStaff, StaffFeedbackCreate
+from pakn.triage.views import event_view, staff_view
+
+_ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
+ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)
+
+
+def precondition_required() -> Problem:
+    return Problem(
+        428,
+        "precondition-required",
+        "Thiếu điều kiện If-Match",
+        "Precondition required",
+        "Gửi tiêu đề If-Match với ETag của phản ánh để tránh ghi đè thay đổi của người khác.",
+        "Send If-Match with the report's ETag so that nobody's change is overwritten.",
+    )
+
+
+def expected_version(request: Request) -> int:
+    header = request.headers.get("if-match")
+    if not header:
+        raise precondition_required()
+    for candidate in header.split(","):
+        match = _ETAG_VERSION.match(candidate.strip())
+        if match:
+            return int(match.group(1))
+    return -1  # an ETag that was never ours cannot match: 412
+
+
+async def json_object(request: Request) -> dict[str, object]:
+    require_media_type(request, ("application/json",))
+    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
+    return require_object(parse_json_bytes(raw))
+
+
+async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, status_code: int = 200) -> Response:
+    def attachment_url(item: Feedback, attachment: Attachment) -> str:
+        return str(request.url_for("feedback_attachment", code=item.tracking_code, attachment_id=str(attachment.id)))
+
+    settings = settings_of(request)
+    view = staff_view(
+        feedback,
+        user,
+        await Attachment.filter(feedback_id=feedback.id).order_by("id"),
+        await Supplement.filter(feedback_id=feedback.id).order_by("id"),
+        tz=settings.tz,
+        review_required=settings.workflow.review_required,
+        attachment_url=attachment_url,
+    )
+    return json_response(view, status_code, {"ETag": service.etag(feedback.version), "Cache-Control": "no-store"})
+
+
+@document(summary="Chi tiết phản ánh (A report, for staff)", responses={200: FeedbackStaff}, bearer=True, tags=["staff"])
+async def get_feedback(request: Request) -> Response:
+    user = await current_staff(request)
+    feedback = await service.visible_feedback(request.path_params["id"], user)
+    return await detail_reply(request, feedback, user)
+
+
+@document(
+    summary="Lịch sử xử lý (The full history)",
+    responses={200: EventPage},
+    query=["cursor", "limit"],
+    bearer=True,
+    tags=["staff"],
+)
+async def list_events(request: Request) -> Response:
+    user = await current_staff(request)
+    feedback = await service.visible_feedback(request.path_params["id"], user)
+    limit = parse_limit(request.query_params.get("limit"), 100, 500)
+    rows = FeedbackEvent.filter(feedback_id=feedback.id)
+    cursor = request.query_params.get("cursor")
+    if cursor:
+        rows = rows.filter(id__gt=int(decode_cursor(cursor, 1)[0]))
+    events = await rows.order_by("id").limit(limit + 1)
+    more = len(events) > limit
+    events = events[:limit]
+    tz = settings_of(request).tz
+    page = EventPage(
+        items=[event_view(event, tz) for event in events],
+        next_cursor=encode_cursor([events[-1].id]) if more and events else None,
+    )
+    return json_response(page)
+
+
+@document(
+    summary="Thao tác xử lý (Act on a report; If-Match required)",
+    request=ActionRequest,
+    responses={200: FeedbackStaff},
+    headers=["If-Match"],
+    bearer=True,
+    tags=["staff"],
+)
+async def act(request: Request) -> Response:
+    user = await current_staff(request)
+    require_role(user, *ACTING_ROLES)
+    await service.visible_feedback(request.path_params["id"], user)  # 404 before 428 for the unseen
+    version = expected_version(request)
+    move = parse_tagged(ActionRequest, await json_object(request), "action").root
+    actor = service.Actor(user, settings_of(request).workflow.review_required)
+    feedback = await service.perform(request.path_params["id"], move, actor, version, now_of(request))
+    return await detail_reply(request, feedback, user)
+
+
+@document(
+    summary="Thao tác hàng loạt (Assign, reject or merge many reports)",
+    request=BulkRequest,
+    responses={200: BulkReply},
+    bearer=True,
+    tags=["staff"],
+)
+async def bulk_act(request: Request) -> Response:
+    user = await current_staff(request)
+    require_role(user, Role.COORDINATOR)
+    move = parse_tagged(BulkRequest, await json_object(request), "action").root
+    actor = service.Actor(user, settings_of(request).workflow.review_required)
+    results = await bulk.perform_many(move, actor, now_of(request), request_language(request))
+    return json_response(BulkReply(results=results))
+
+
+@document(
+    summary="Nhập phản ánh nhận qua điện thoại, thư, trực tiếp (Enter an off-line report)",
+    request=StaffFeedbackCreate,
+    responses={201: FeedbackCreated},
+    bearer=True,
+    tags=["staff"],
+)
+async def create_offline(request: Request) -> Response:
+    user = await current_staff(request)
+    require_role(user, Role.COORDINATOR)
+    data = parse_model(StaffFeedbackCreate, await json_object(request))
+    outcome = await submission.submit(
+        submission.Submission(data),
+        storage=storage_of(request),
+        server_key=server_key_of(request),
+        now=now_of(request),
+        entered_by=user,
+    )
+    location = str(request.url_for("get_feedback", id=str(outcome.created.id)))
+    return json_response(outcome.created, 201, {"Location": location})
+
+
+routes = [
+    Route("/api/v1/staff/feedback", create_offline, methods=["POST"]),
+    Route("/api/v1/staff/feedback/bulk-actions", bulk_act, methods=["POST"]),
+    Route("/api/v1/staff/feedback/{id:int}", get_feedback, methods=["GET"]),
+    Route("/api/v1/staff/feedback/{id:int}/events", list_events, methods=["GET"]),
+    Route("/api/v1/staff/feedback/{id:int}/actions", act, methods=["POST"]),
+]

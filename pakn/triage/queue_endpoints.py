@@ -1,5 +1,135 @@
-"""Routes (being written)."""
+"""Routes of the staff queue: the list of reports and the counts per status.
 
-from starlette.routing import BaseRoute
+Every route answers 401 without a valid staff token; all four roles may read,
+each within its reach (handlers and agency-bound viewers: their agency only).
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pakn.accounts.auth import current_staff, require_role
+from pakn.core.deps import now_of, settings_of
+from pakn.core.http import json_response
+from pakn.core.openapi import document
+from pakn.core.pagination import parse_limit
+from pakn.core.validation import parse_model
+from pakn.domain.channels import Channel
+from pakn.domain.roles import Role
+from pakn.domain.status import Status
+from pakn.models import StaffUser
+from pakn.triage import queue
+from pakn.triage.queue_schemas import (
+    CODE_PATTERN,
+    FeedbackQueuePage,
+    QueueCounts,
+    QueueFilters,
+    QueueParams,
+)
+
+READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER)
+PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
+
+_STATUS = "|".join(status.value for status in Status)
+_FLAG = {"type": "string", "enum": ["true", "false", "1", "0", ""]}
+_WHEN = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+    ]
+}
+
+
+def _code(max_length: int, description: str) -> dict[str, Any]:
+    pattern = f"(?:{CODE_PATTERN.strip('^$')})?"
+    return {"type": "string", "maxLength": max_length, "pattern": f"^{pattern}$", "description": description}
+
+
+FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
+    "category": _code(64, "Mã lĩnh vực / category code"),
+    "agency": _code(64, "Mã đơn vị xử lý / agency code"),
+    "channel": {"type": "string", "enum": [*(channel.value for channel in Channel), ""]},
+    "admin_unit": _code(16, "Mã xã/phường, hoặc mã tỉnh: mọi xã của tỉnh / a commune, or a province and all its communes"),
+    "urgent": _FLAG,
+    "overdue": _FLAG
+    | {"description": "Quá hạn: deadline đã qua và chưa xử lý xong / past its deadline and not handled"},
+    "created_from": _WHEN
+    | {"description": "Từ (gồm) ngày YYYY-MM-DD theo giờ địa phương, hoặc thời điểm ISO / from, inclusive"},
+    "created_to": _WHEN
+    | {"description": "Đến (gồm cả ngày) YYYY-MM-DD theo giờ địa phương, hoặc thời điểm ISO / to, the whole day included"},
+    "q": {
+        "type": "string",
+        "maxLength": 200,
+        "description": "Tìm trong mã, tiêu đề, nội dung; không phân biệt hoa thường, dấu / search, case and accent insensitive",
+    },
+}
+QUEUE_PARAMETERS: dict[str, dict[str, Any]] = {
+    "status": {
+        "type": "string",
+        "pattern": f"^(?: *(?:{_STATUS}) *(?:, *(?:{_STATUS}) *)*)?$",
+        "description": "Một trạng thái hoặc danh sách cách nhau bởi dấu phẩy / one status or a comma-separated list",
+    },
+    **FILTER_PARAMETERS,
+    "sort": {"type": "string", "enum": ["-created_at", "created_at", "deadline", ""], "default": "-created_at"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": queue.PAGE_MAX, "default": queue.PAGE_DEFAULT},
+}
+
+
+async def _reader(request: Request) -> StaffUser:
+    user = await current_staff(request)
+    require_role(user, *READERS)
+    return user
+
+
+def _query(request: Request) -> dict[str, str]:
+    """The query string; a repeated `status` counts as one comma-separated list."""
+    params = dict(request.query_params)
+    statuses = request.query_params.getlist("status")
+    if len(statuses) > 1:
+        params["status"] = ",".join(statuses)
+    return params
+
+
+@document(
+    summary="Hàng đợi phản ánh (Staff queue: filter, search, newest first)",
+    responses={200: FeedbackQueuePage},
+    query=[*QUEUE_PARAMETERS, "cursor"],
+    parameters=QUEUE_PARAMETERS,
+    bearer=True,
+    tags=["staff"],
+)
+async def staff_queue(request: Request) -> Response:
+    user = await _reader(request)
+    params = parse_model(QueueParams, _query(request))
+    page = queue.PageRequest(
+        cursor=request.query_params.get("cursor") or None,
+        limit=parse_limit(request.query_params.get("limit"), queue.PAGE_DEFAULT, queue.PAGE_MAX),
+    )
+    result = await queue.list_queue(user, params, page, now_of(request), settings_of(request).tz)
+    return json_response(result, headers=PRIVATE)
+
+
+@document(
+    summary="Số phản ánh theo trạng thái (Counts per status within the caller's reach)",
+    responses={200: QueueCounts},
+    query=list(FILTER_PARAMETERS),
+    parameters=FILTER_PARAMETERS,
+    bearer=True,
+    tags=["staff"],
+)
+async def staff_queue_counts(request: Request) -> Response:
+    user = await _reader(request)
+    params = parse_model(QueueFilters, dict(request.query_params))
+    counts = await queue.count_by_status(user, params, now_of(request), settings_of(request).tz)
+    return json_response(counts, headers=PRIVATE)
+
+
+routes = [
+    Route("/api/v1/staff/feedback", staff_queue, methods=["GET"]),
+    Route("/api/v1/staff/feedback/counts", staff_queue_counts, methods=["GET"]),
+]

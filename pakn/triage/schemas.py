@@ -1,0 +1,183 @@
+"""The staff contract: actions in, the full report and its history out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, RootModel
+
+from pakn.core.text import CleanStr
+from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
+
+Note = Annotated[CleanStr, Field(max_length=5000)]
+RequiredNote = Annotated[CleanStr, Field(min_length=1, max_length=5000)]
+AgencyCode = Annotated[CleanStr, Field(min_length=1, max_length=64)]
+CategoryCode = Annotated[CleanStr, Field(min_length=1, max_length=64)]
+PriorityName = Literal["urgent", "normal", "complex"]
+RejectReason = Literal["incomplete", "out_of_scope", "complaint_or_denunciation", "spam", "other"]
+
+
+class Assign(StrictInput):
+    action: Literal["assign"]
+    agency: AgencyCode
+    category: CategoryCode | None = None
+    priority: PriorityName | None = None
+    note: Note = ""
+
+
+class Reject(StrictInput):
+    action: Literal["reject"]
+    reason: RejectReason
+    note: Note = ""
+
+
+class Merge(StrictInput):
+    action: Literal["merge"]
+    duplicate_of: int = Field(ge=1)
+    note: Note = ""
+
+
+class Reassign(StrictInput):
+    action: Literal["reassign"]
+    agency: AgencyCode
+    note: Note = ""
+
+
+class RequestInfo(StrictInput):
+    action: Literal["request_info"]
+    message: RequiredNote
+    note: Note = ""
+
+
+class AnswerIn(StrictInput):
+    action: Literal["answer"]
+    answer: Annotated[CleanStr, Field(min_length=10, max_length=10000)]
+    note: Note = ""
+
+
+class NoteRequired(StrictInput):
+    action: Literal["decline", "return", "reopen", "comment"]
+    note: RequiredNote
+
+
+class Plain(StrictInput):
+    action: Literal["start", "approve", "close"]
+    note: Note = ""
+
+
+class SetCategory(StrictInput):
+    action: Literal["set_category"]
+    category: CategoryCode
+    note: Note = ""
+
+
+class SetPriority(StrictInput):
+    action: Literal["set_priority"]
+    priority: PriorityName
+    urgent: bool | None = None
+    note: Note = ""
+
+
+ActionIn = Annotated[
+    Assign | Reject | Merge | Reassign | RequestInfo | AnswerIn | NoteRequired | Plain | SetCategory | SetPriority,
+    Field(discriminator="action"),
+]
+
+
+class ActionRequest(RootModel[ActionIn]):
+    """Every action in one schema: the `action` field picks the shape."""
+
+
+class BulkAssign(Assign):
+    ids: list[int] = Field(min_length=1, max_length=200)
+
+
+class BulkReject(Reject):
+    ids: list[int] = Field(min_length=1, max_length=200)
+
+
+class BulkMerge(Merge):
+    ids: list[int] = Field(min_length=1, max_length=200)
+
+
+BulkIn = Annotated[BulkAssign | BulkReject | BulkMerge, Field(discriminator="action")]
+
+
+class BulkRequest(RootModel[BulkIn]):
+    """Assign, reject or merge many reports: `ids` plus the action's fields."""
+
+
+class BulkResult(BaseModel):
+    id: int
+    ok: bool
+    status: str | None = None
+    error: dict[str, object] | None = None
+
+
+class BulkReply(BaseModel):
+    results: list[BulkResult]
+
+
+class StaffFeedbackCreate(FeedbackCreate):
+    """A report received off-line (phone, letter, at the counter), entered by staff."""
+
+    channel: Literal["hotline", "letter", "counter", "email"]  # type: ignore[assignment]
+
+
+class EventOut(BaseModel):
+    id: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+    details: dict[str, object] | None
+    is_public: bool
+    actor: str | None
+    created_at: datetime
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class SupplementOut(BaseModel):
+    id: int
+    content: str
+    created_at: datetime
+
+
+class FeedbackStaff(BaseModel):
+    id: int
+    tracking_code: str
+    version: int
+    status: str
+    allowed_actions: list[str]
+    title: str
+    content: str
+    category: str | None
+    priority: str
+    urgent: bool
+    channel: str
+    agency: str | None
+    duplicate_of: int | None
+    reject_reason: str | None
+    answer: str | None
+    location: LocationOut | None
+    contact: ContactIn | None
+    is_anonymous: bool
+    is_public: bool
+    device_id: str | None
+    deadline: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    assigned_at: datetime | None
+    started_at: datetime | None
+    info_requested_at: datetime | None
+    answered_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rejected_at: datetime | None
+    attachments: list[AttachmentOut]
+    supplements: list[SupplementOut]
