@@ -27,6 +27,9 @@ from pakn.settings import Settings
 
 # Tables that tests write; reference data (categories, admin units) stays.
 WRITTEN_TABLES = (
+    "deadline_notice",
+    "outbox_message",
+    "triage_model",
     "rating",
     "attachment",
     "supplement",
@@ -36,6 +39,7 @@ WRITTEN_TABLES = (
     "staff_token",
     "staff_user",
     "sign_in_throttle",
+    "api_client",
 )
 
 

@@ -3,11 +3,16 @@
 from pakn.models.accounts import Agency, SignInThrottle, StaffToken, StaffUser
 from pakn.models.feedback import Attachment, Feedback, FeedbackEvent, Rating, Supplement
 from pakn.models.idempotency import IdempotencyRecord
+from pakn.models.operations import ApiClient, DeadlineNotice, OutboxMessage, TriageModel
 from pakn.models.reference import AdminUnit, Category
 
 __all__ = [
     "AdminUnit",
     "Agency",
+    "ApiClient",
+    "DeadlineNotice",
+    "OutboxMessage",
+    "TriageModel",
     "Attachment",
     "Category",
     "Feedback",

@@ -46,10 +46,26 @@ class Feedback(Model):
     )
     reject_reason = fields.CharField(max_length=32, null=True)
     answer = fields.TextField(null=True)
-    # The current deadline (to assign, then to resolve); kept by the deadlines module.
+    # The current deadline (to assign, then to resolve); kept by the deadlines module,
+    # with the instant from which it counts as due soon.
     deadline = fields.DatetimeField(null=True)
-    # Case- and diacritic-folded tracking code, title and content, for search.
+    deadline_kind = fields.CharField(max_length=10, null=True)  # "assign" | "resolve"
+    due_soon_at = fields.DatetimeField(null=True)
+    # Case- and diacritic-folded tracking code, title and content, for search, and
+    # the same without spaces so that run-together input still matches.
     search_text = fields.TextField(default="")
+    search_compact = fields.TextField(default="")
+    # Triage suggestions computed at intake: categories, agency, duplicates.
+    suggestions = fields.JSONField(null=True)
+    suggested_category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    # Open311: service attributes and a client-hosted media URL, and the client app.
+    attributes = fields.JSONField(null=True)
+    media_url = fields.CharField(max_length=1000, null=True)
+    api_client: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.ApiClient", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
 
     # One timestamp per milestone, for deadlines and statistics.
     assigned_at = fields.DatetimeField(null=True)
@@ -59,6 +75,9 @@ class Feedback(Model):
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     rejected_at = fields.DatetimeField(null=True)
+    # When the report last entered a handled status (resolved, closed, rejected,
+    # duplicate); cleared when it is reopened. The statistics count on it.
+    handled_at = fields.DatetimeField(null=True)
 
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField()
@@ -75,6 +94,8 @@ class Feedback(Model):
             ("created_at",),
             ("agency_id", "status", "created_at"),
             ("status", "deadline"),
+            ("status", "due_soon_at"),
+            ("handled_at",),
         )
 
 

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from pakn.accounts.reach import can_see
 from pakn.core.problems import Problem, not_found
 from pakn.domain.roles import Role
-from pakn.domain.status import Status
+from pakn.domain.status import HANDLED, Status
 from pakn.models import Feedback, FeedbackEvent, StaffUser
 from pakn.triage.effects import EFFECTS
 from pakn.triage.workflow import Action, IllegalMove, next_status
@@ -57,6 +57,13 @@ def stale_version(current: int) -> Problem:
     )
 
 
+def _handled_at(feedback: Feedback, source: Status, target: Status, now: datetime) -> datetime | None:
+    """When the report entered a handled status; cleared when it leaves one (reopen)."""
+    if target not in HANDLED:
+        return None
+    return feedback.handled_at if source in HANDLED else now
+
+
 def etag(version: int) -> str:
     return f'"v{version}"'
 
@@ -88,6 +95,7 @@ async def perform(
         details = await EFFECTS[action](feedback, move, now)
         if target is Status.RESOLVED and action is Action.ANSWER:
             feedback.resolved_at = now  # published without review
+        feedback.handled_at = _handled_at(feedback, source, target, now)
         feedback.status = target
         feedback.version += 1
         feedback.updated_at = now

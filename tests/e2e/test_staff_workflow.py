@@ -7,7 +7,7 @@ import asyncio
 import httpx
 
 from pakn.domain.roles import Role
-from pakn.models import FeedbackEvent
+from pakn.models import Feedback, FeedbackEvent
 from tests.e2e.workflow_helpers import STAFF_URL, act, act_ok, citizen_submits, etag_of
 from tests.factories import png_bytes
 from tests.staff import make_staff
@@ -192,12 +192,16 @@ async def test_reject_reopen_and_close_keep_their_timestamps(client: httpx.Async
     await act_ok(client, admin, fid, "start")
     await act_ok(client, admin, fid, "answer", answer="Trả lời của quản trị viên.")
     await act_ok(client, admin, fid, "approve")
+    assert (await Feedback.get(id=spam)).handled_at is not None
     reopened = await act_ok(client, coordinator, fid, "reopen", note="Người dân báo vẫn ngập")
     assert reopened["status"] == "in_progress" and reopened["resolved_at"] is None
+    assert (await Feedback.get(id=fid)).handled_at is None
     await act_ok(client, admin, fid, "answer", answer="Đã xử lý lần hai.")
     await act_ok(client, coordinator, fid, "approve")
     closed = await act_ok(client, coordinator, fid, "close")
     assert closed["status"] == "closed" and closed["closed_at"]
+    stored = await Feedback.get(id=fid)
+    assert stored.handled_at == stored.resolved_at  # closing keeps the moment it was handled
 
 
 async def test_bad_action_bodies_are_422_naming_the_field(client: httpx.AsyncClient) -> None:

@@ -1,0 +1,78 @@
+"""What the scheduler and the mail sender keep: deadline notices, the e-mail
+outbox, Open311 client keys and trained triage models. Unique keys here are
+what makes every notice and every e-mail happen exactly once."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class DeadlineNotice(Model):
+    """One warning (due soon) or escalation (overdue) per report, deadline and threshold."""
+
+    id = fields.BigIntField(primary_key=True)
+    feedback: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Feedback", related_name="deadline_notices", on_delete=fields.CASCADE
+    )
+    threshold = fields.CharField(max_length=16)  # "due_soon" | "overdue"
+    deadline = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "deadline_notice"
+        unique_together = (("feedback_id", "threshold", "deadline"),)
+
+
+class OutboxMessage(Model):
+    """An e-mail written in the same transaction as the change that causes it,
+    sent after commit. `dedupe_key` names the message (e.g. the digest of one
+    agency for one week) so that it can be queued once only."""
+
+    id = fields.BigIntField(primary_key=True)
+    dedupe_key = fields.CharField(max_length=255, unique=True)
+    kind = fields.CharField(max_length=32)
+    recipients = fields.JSONField()
+    subject = fields.CharField(max_length=500)
+    body_text = fields.TextField()
+    body_html = fields.TextField(null=True)
+    status = fields.CharField(max_length=10, default="queued")  # queued | sending | sent | failed
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    message_id = fields.CharField(max_length=255, null=True)
+    created_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_message"
+        indexes = (("status", "next_attempt_at"),)
+
+
+class ApiClient(Model):
+    """An Open311 client application and its API key (stored as SHA-256)."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_client"
+
+
+class TriageModel(Model):
+    """A trained category model, kept in the database so every replica loads the same."""
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=32)
+    payload = fields.BinaryField()
+    metrics = fields.JSONField(null=True)
+    trained_at = fields.DatetimeField()
+
+    class Meta:
+        table = "triage_model"
+        indexes = (("kind", "trained_at"),)
