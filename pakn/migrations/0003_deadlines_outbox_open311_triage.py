@@ -71,6 +71,17 @@ class Migration(migrations.Migration):
             options={'table': 'triage_model', 'app': 'models', 'indexes': [Index(fields=['kind', 'trained_at'])], 'pk_attr': 'id', 'table_description': 'A trained category model, kept in the database so every replica loads the same.'},
             bases=['Model'],
         ),
+        ops.CreateModel(
+            name='WorkDay',
+            fields=[
+                ('day', fields.DateField(primary_key=True, unique=True, db_index=True)),
+                ('is_working', fields.BooleanField()),
+                ('ordinal', fields.IntField()),
+                ('name', fields.CharField(default='', max_length=200)),
+            ],
+            options={'table': 'work_day', 'app': 'models', 'pk_attr': 'day', 'table_description': 'The working calendar as a table, so that SQL can count working days:'},
+            bases=['Model'],
+        ),
         ops.AddField(
             model_name='Feedback',
             name='api_client',

@@ -3,7 +3,7 @@
 from pakn.models.accounts import Agency, SignInThrottle, StaffToken, StaffUser
 from pakn.models.feedback import Attachment, Feedback, FeedbackEvent, Rating, Supplement
 from pakn.models.idempotency import IdempotencyRecord
-from pakn.models.operations import ApiClient, DeadlineNotice, OutboxMessage, TriageModel
+from pakn.models.operations import ApiClient, DeadlineNotice, OutboxMessage, TriageModel, WorkDay
 from pakn.models.reference import AdminUnit, Category
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "DeadlineNotice",
     "OutboxMessage",
     "TriageModel",
+    "WorkDay",
     "Attachment",
     "Category",
     "Feedback",

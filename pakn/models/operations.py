@@ -76,3 +76,17 @@ class TriageModel(Model):
     class Meta:
         table = "triage_model"
         indexes = (("kind", "trained_at"),)
+
+
+class WorkDay(Model):
+    """The working calendar as a table, so that SQL can count working days:
+    `ordinal` is the number of working days from the table's first date up to and
+    including this one, so working days between two dates is a subtraction."""
+
+    day = fields.DateField(primary_key=True)
+    is_working = fields.BooleanField()
+    ordinal = fields.IntField()
+    name = fields.CharField(max_length=200, default="")  # the holiday's name, if any
+
+    class Meta:
+        table = "work_day"
