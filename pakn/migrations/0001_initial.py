@@ -6,6 +6,7 @@ from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from pakn.models.fields import UtcDatetimeField
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
@@ -64,11 +65,11 @@ class Migration(migrations.Migration):
                 ('device_id', fields.CharField(null=True, max_length=200)),
                 ('is_public', fields.BooleanField(default=True)),
                 ('answer', fields.TextField(null=True, unique=False)),
-                ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('resolved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('answered_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('resolved_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('version', fields.IntField(default=1)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'feedback', 'app': 'models', 'indexes': [Index(fields=['status', 'created_at']), Index(fields=['is_public', 'resolved_at']), Index(fields=['category_id', 'created_at']), Index(fields=['admin_unit_id', 'created_at']), Index(fields=['channel', 'created_at']), Index(fields=['created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
@@ -86,7 +87,7 @@ class Migration(migrations.Migration):
                 ('sha256', fields.CharField(max_length=64)),
                 ('width', fields.IntField(null=True)),
                 ('height', fields.IntField(null=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'attachment', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
@@ -102,7 +103,7 @@ class Migration(migrations.Migration):
                 ('note', fields.TextField(default='', unique=False)),
                 ('is_public', fields.BooleanField(default=False)),
                 ('actor', fields.CharField(null=True, max_length=150)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'feedback_event', 'app': 'models', 'indexes': [Index(fields=['feedback_id', 'id'])], 'pk_attr': 'id', 'table_description': "One immutable line of a report's history."},
             bases=['Model'],
@@ -115,7 +116,7 @@ class Migration(migrations.Migration):
                 ('request_hash', fields.CharField(max_length=64)),
                 ('feedback', fields.ForeignKeyField('models.Feedback', source_field='feedback_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('response', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'idempotency_record', 'app': 'models', 'indexes': [Index(fields=['created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
@@ -127,7 +128,7 @@ class Migration(migrations.Migration):
                 ('feedback', fields.OneToOneField('models.Feedback', source_field='feedback_id', db_constraint=True, to_field='id', related_name='rating', on_delete=OnDelete.CASCADE)),
                 ('score', fields.SmallIntField()),
                 ('comment', fields.TextField(default='', unique=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'rating', 'app': 'models', 'pk_attr': 'id', 'table_description': "The citizen's rating of the answer: one per report, enforced by the key."},
             bases=['Model'],

@@ -5,6 +5,7 @@ from json import dumps, loads
 from pakn.domain.roles import Role
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from pakn.models.fields import UtcDatetimeField
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
@@ -20,8 +21,8 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(max_length=200)),
                 ('emails', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('is_active', fields.BooleanField(default=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'agency', 'app': 'models', 'pk_attr': 'code'},
             bases=['Model'],
@@ -31,8 +32,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=200)),
                 ('failures', fields.IntField(default=0)),
-                ('window_started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('blocked_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('window_started_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('blocked_until', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'sign_in_throttle', 'app': 'models', 'pk_attr': 'key', 'table_description': 'Failed sign-ins per account ("user:NAME") and per address ("ip:ADDR").'},
             bases=['Model'],
@@ -48,9 +49,9 @@ class Migration(migrations.Migration):
                 ('role', fields.CharEnumField(description='ADMIN: admin\nCOORDINATOR: coordinator\nHANDLER: handler\nVIEWER: viewer', enum_type=Role, max_length=16)),
                 ('agency', fields.ForeignKeyField('models.Agency', source_field='agency_id', null=True, db_constraint=True, to_field='code', related_name='staff', on_delete=OnDelete.RESTRICT)),
                 ('is_active', fields.BooleanField(default=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('last_login_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('last_login_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'staff_user', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
@@ -61,9 +62,9 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('user', fields.ForeignKeyField('models.StaffUser', source_field='user_id', db_constraint=True, to_field='id', related_name='tokens', on_delete=OnDelete.CASCADE)),
                 ('token_hash', fields.CharField(unique=True, max_length=64)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('revoked_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'staff_token', 'app': 'models', 'indexes': [Index(fields=['user_id', 'revoked_at'])], 'pk_attr': 'id', 'table_description': 'A bearer token, stored as its SHA-256 only. Revoked or expired tokens stay'},
             bases=['Model'],
@@ -74,7 +75,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('feedback', fields.ForeignKeyField('models.Feedback', source_field='feedback_id', db_constraint=True, to_field='id', related_name='supplements', on_delete=OnDelete.CASCADE)),
                 ('content', fields.TextField(unique=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'supplement', 'app': 'models', 'pk_attr': 'id', 'table_description': 'What the citizen adds when staff ask for more information.'},
             bases=['Model'],
@@ -92,17 +93,17 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Feedback',
             name='assigned_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
             name='closed_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
             name='deadline',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
@@ -112,7 +113,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Feedback',
             name='info_requested_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
@@ -122,7 +123,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Feedback',
             name='rejected_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
@@ -132,7 +133,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Feedback',
             name='started_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',

@@ -4,6 +4,7 @@ import functools
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from pakn.models.fields import UtcDatetimeField
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
@@ -18,9 +19,9 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('name', fields.CharField(max_length=200)),
                 ('key_hash', fields.CharField(unique=True, max_length=64)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('revoked_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_used_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'api_client', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An Open311 client application and its API key (stored as SHA-256).'},
             bases=['Model'],
@@ -31,8 +32,8 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('feedback', fields.ForeignKeyField('models.Feedback', source_field='feedback_id', db_constraint=True, to_field='id', related_name='deadline_notices', on_delete=OnDelete.CASCADE)),
                 ('threshold', fields.CharField(max_length=16)),
-                ('deadline', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('deadline', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'deadline_notice', 'app': 'models', 'unique_together': (('feedback_id', 'threshold', 'deadline'),), 'pk_attr': 'id', 'table_description': 'One warning (due soon) or escalation (overdue) per report, deadline and threshold.'},
             bases=['Model'],
@@ -49,12 +50,12 @@ class Migration(migrations.Migration):
                 ('body_html', fields.TextField(null=True, unique=False)),
                 ('status', fields.CharField(default='queued', max_length=10)),
                 ('attempts', fields.IntField(default=0)),
-                ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('locked_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('next_attempt_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('locked_until', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_error', fields.TextField(null=True, unique=False)),
                 ('message_id', fields.CharField(null=True, max_length=255)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
+                ('sent_at', UtcDatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'outbox_message', 'app': 'models', 'indexes': [Index(fields=['status', 'next_attempt_at'])], 'pk_attr': 'id', 'table_description': 'An e-mail written in the same transaction as the change that causes it,'},
             bases=['Model'],
@@ -66,7 +67,7 @@ class Migration(migrations.Migration):
                 ('kind', fields.CharField(max_length=32)),
                 ('payload', fields.BinaryField()),
                 ('metrics', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('trained_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('trained_at', UtcDatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'triage_model', 'app': 'models', 'indexes': [Index(fields=['kind', 'trained_at'])], 'pk_attr': 'id', 'table_description': 'A trained category model, kept in the database so every replica loads the same.'},
             bases=['Model'],
@@ -100,12 +101,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Feedback',
             name='due_soon_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',
             name='handled_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Feedback',

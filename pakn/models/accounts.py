@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from pakn.models.fields import UtcDatetimeField
+
 from pakn.domain.roles import Role
 
 
@@ -14,8 +16,8 @@ class Agency(Model):
     # Addresses that receive the agency's weekly status e-mail.
     emails = fields.JSONField(default=list)
     is_active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField()
-    updated_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
+    updated_at = UtcDatetimeField()
 
     class Meta:
         table = "agency"
@@ -32,9 +34,9 @@ class StaffUser(Model):
         "models.Agency", related_name="staff", null=True, on_delete=fields.RESTRICT
     )
     is_active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField()
-    updated_at = fields.DatetimeField()
-    last_login_at = fields.DatetimeField(null=True)
+    created_at = UtcDatetimeField()
+    updated_at = UtcDatetimeField()
+    last_login_at = UtcDatetimeField(null=True)
 
     class Meta:
         table = "staff_user"
@@ -49,9 +51,9 @@ class StaffToken(Model):
         "models.StaffUser", related_name="tokens", on_delete=fields.CASCADE
     )
     token_hash = fields.CharField(max_length=64, unique=True)
-    created_at = fields.DatetimeField()
-    expires_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
+    created_at = UtcDatetimeField()
+    expires_at = UtcDatetimeField()
+    revoked_at = UtcDatetimeField(null=True)
 
     class Meta:
         table = "staff_token"
@@ -63,8 +65,8 @@ class SignInThrottle(Model):
 
     key = fields.CharField(primary_key=True, max_length=200)
     failures = fields.IntField(default=0)
-    window_started_at = fields.DatetimeField()
-    blocked_until = fields.DatetimeField(null=True)
+    window_started_at = UtcDatetimeField()
+    blocked_until = UtcDatetimeField(null=True)
 
     class Meta:
         table = "sign_in_throttle"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from pakn.models.fields import UtcDatetimeField
+
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 
@@ -48,9 +50,9 @@ class Feedback(Model):
     answer = fields.TextField(null=True)
     # The current deadline (to assign, then to resolve); kept by the deadlines module,
     # with the instant from which it counts as due soon.
-    deadline = fields.DatetimeField(null=True)
+    deadline = UtcDatetimeField(null=True)
     deadline_kind = fields.CharField(max_length=10, null=True)  # "assign" | "resolve"
-    due_soon_at = fields.DatetimeField(null=True)
+    due_soon_at = UtcDatetimeField(null=True)
     # Case- and diacritic-folded tracking code, title and content, for search, and
     # the same without spaces so that run-together input still matches.
     search_text = fields.TextField(default="")
@@ -68,20 +70,20 @@ class Feedback(Model):
     )
 
     # One timestamp per milestone, for deadlines and statistics.
-    assigned_at = fields.DatetimeField(null=True)
-    started_at = fields.DatetimeField(null=True)
-    info_requested_at = fields.DatetimeField(null=True)
-    answered_at = fields.DatetimeField(null=True)
-    resolved_at = fields.DatetimeField(null=True)
-    closed_at = fields.DatetimeField(null=True)
-    rejected_at = fields.DatetimeField(null=True)
+    assigned_at = UtcDatetimeField(null=True)
+    started_at = UtcDatetimeField(null=True)
+    info_requested_at = UtcDatetimeField(null=True)
+    answered_at = UtcDatetimeField(null=True)
+    resolved_at = UtcDatetimeField(null=True)
+    closed_at = UtcDatetimeField(null=True)
+    rejected_at = UtcDatetimeField(null=True)
     # When the report last entered a handled status (resolved, closed, rejected,
     # duplicate); cleared when it is reopened. The statistics count on it.
-    handled_at = fields.DatetimeField(null=True)
+    handled_at = UtcDatetimeField(null=True)
 
     version = fields.IntField(default=1)
-    created_at = fields.DatetimeField()
-    updated_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
+    updated_at = UtcDatetimeField()
 
     class Meta:
         table = "feedback"
@@ -119,7 +121,7 @@ class FeedbackEvent(Model):
     )
     actor = fields.CharField(max_length=150, null=True)
     details = fields.JSONField(null=True)
-    created_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "feedback_event"
@@ -134,7 +136,7 @@ class Supplement(Model):
         "models.Feedback", related_name="supplements", on_delete=fields.CASCADE
     )
     content = fields.TextField()
-    created_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "supplement"
@@ -156,7 +158,7 @@ class Attachment(Model):
     sha256 = fields.CharField(max_length=64)
     width = fields.IntField(null=True)
     height = fields.IntField(null=True)
-    created_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "attachment"
@@ -171,7 +173,7 @@ class Rating(Model):
     )
     score = fields.SmallIntField()
     comment = fields.TextField(default="")
-    created_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "rating"

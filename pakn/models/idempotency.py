@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from pakn.models.fields import UtcDatetimeField
+
 
 class IdempotencyRecord(Model):
     id = fields.BigIntField(primary_key=True)
@@ -16,7 +18,7 @@ class IdempotencyRecord(Model):
     )
     # The original reply, less the access token (that is derived again, never stored).
     response = fields.JSONField()
-    created_at = fields.DatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "idempotency_record"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from pakn.models.fields import UtcDatetimeField
+
 
 class DeadlineNotice(Model):
     """One warning (due soon) or escalation (overdue) per report, deadline and threshold."""
@@ -16,8 +18,8 @@ class DeadlineNotice(Model):
         "models.Feedback", related_name="deadline_notices", on_delete=fields.CASCADE
     )
     threshold = fields.CharField(max_length=16)  # "due_soon" | "overdue"
-    deadline = fields.DatetimeField()
-    created_at = fields.DatetimeField()
+    deadline = UtcDatetimeField()
+    created_at = UtcDatetimeField()
 
     class Meta:
         table = "deadline_notice"
@@ -38,12 +40,12 @@ class OutboxMessage(Model):
     body_html = fields.TextField(null=True)
     status = fields.CharField(max_length=10, default="queued")  # queued | sending | sent | failed
     attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField()
-    locked_until = fields.DatetimeField(null=True)
+    next_attempt_at = UtcDatetimeField()
+    locked_until = UtcDatetimeField(null=True)
     last_error = fields.TextField(null=True)
     message_id = fields.CharField(max_length=255, null=True)
-    created_at = fields.DatetimeField()
-    sent_at = fields.DatetimeField(null=True)
+    created_at = UtcDatetimeField()
+    sent_at = UtcDatetimeField(null=True)
 
     class Meta:
         table = "outbox_message"
@@ -56,9 +58,9 @@ class ApiClient(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=200)
     key_hash = fields.CharField(max_length=64, unique=True)
-    created_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
-    last_used_at = fields.DatetimeField(null=True)
+    created_at = UtcDatetimeField()
+    revoked_at = UtcDatetimeField(null=True)
+    last_used_at = UtcDatetimeField(null=True)
 
     class Meta:
         table = "api_client"
@@ -71,7 +73,7 @@ class TriageModel(Model):
     kind = fields.CharField(max_length=32)
     payload = fields.BinaryField()
     metrics = fields.JSONField(null=True)
-    trained_at = fields.DatetimeField()
+    trained_at = UtcDatetimeField()
 
     class Meta:
         table = "triage_model"
