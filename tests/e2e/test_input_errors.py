@@ -113,6 +113,10 @@ async def test_unknown_routes_and_methods_are_problems(client: httpx.AsyncClient
     wrong = await client.delete(URL)
     assert wrong.status_code == 405
     assert wrong.json()["title"] == "Phương thức không được hỗ trợ"
+    assert wrong.headers["allow"] == "POST"
+    # One path, two routes (the queue's GET, the off-line entry's POST): both are named.
+    staff = await client.put("/api/v1/staff/feedback")
+    assert staff.headers["allow"] == "GET, HEAD, POST"
 
 
 async def test_nothing_is_written_by_a_refused_submission(client: httpx.AsyncClient) -> None:
