@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH, ProvinceCode, WardCode
 
 from pakn.core.problems import not_found
+from pakn.reference import cache
 from pakn.models import AdminUnit, Category
 from pakn.settings import CategoryConfig
 
@@ -71,6 +72,7 @@ async def sync_categories(categories: list[CategoryConfig]) -> None:
         if codes:
             retired = retired.exclude(code__in=codes)
         await retired.using_db(connection).update(is_active=False)
+    cache.categories.invalidate()
 
 
 async def seed_admin_units(province_codes: list[str]) -> int:

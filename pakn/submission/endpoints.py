@@ -36,6 +36,7 @@ from pakn.submission.views import ViewContext
 ID_MAX = 2**63 - 1
 CATEGORY_CODE_MAX = Category._meta.fields_map["code"].max_length
 ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
+SEARCH_MAX = 200
 
 
 async def view_context(request: Request) -> ViewContext:
@@ -49,6 +50,7 @@ async def view_context(request: Request) -> ViewContext:
         tz=settings_of(request).tz,
         categories=await tracking.categories_by_code(),
         attachment_url=attachment_url,
+        now=now_of(request),
     )
 
 
@@ -82,7 +84,9 @@ async def create_feedback(request: Request) -> Response:
         idempotency_key=key,
         upload_digests=tuple(upload.digest for upload in received.uploads),
     )
-    outcome = await service.find_replay(submission, server_key_of(request))
+    # A retry with files is answered before its images are decoded again; without
+    # files the unique key on insert detects the retry, one query fewer per submission.
+    outcome = await service.find_replay(submission, server_key_of(request)) if received.uploads else None
     if outcome is None:
         files = await intake.inspect_all(received.uploads, settings.limits)
         outcome = await service.submit(
@@ -181,10 +185,15 @@ async def add_supplement(request: Request) -> Response:
 @document(
     summary="Phản ánh đã được trả lời (Public feed of answered reports)",
     responses={200: FeedbackPage},
-    query=["category", "admin_unit", "cursor", "limit"],
+    query=["category", "admin_unit", "q", "cursor", "limit"],
     parameters={
         "category": {"type": "string", "maxLength": CATEGORY_CODE_MAX},
         "admin_unit": {"type": "string", "maxLength": ADMIN_UNIT_CODE_MAX},
+        "q": {
+            "type": "string",
+            "maxLength": SEARCH_MAX,
+            "description": "Tìm trong tiêu đề, nội dung; không phân biệt hoa thường, dấu, dấu cách / search, blind to case, accents and spacing",
+        },
     },
 )
 async def public_feed(request: Request) -> Response:
@@ -192,6 +201,7 @@ async def public_feed(request: Request) -> Response:
     query = tracking.FeedFilter(
         category=_code_filter(_query_value(request, "category"), CATEGORY_CODE_MAX, "category"),
         admin_unit=_code_filter(_query_value(request, "admin_unit"), ADMIN_UNIT_CODE_MAX, "admin_unit"),
+        q=_code_filter(_query_value(request, "q"), SEARCH_MAX, "q"),
         cursor=_checked_cursor(_query_value(request, "cursor")),
         limit=parse_limit(_query_value(request, "limit"), limits.page_size_default, limits.page_size_max),
     )

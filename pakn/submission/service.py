@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -14,11 +15,16 @@ from tortoise.transactions import in_transaction
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage, new_key
 from pakn.core.problems import Problem, conflict, field_problem
+from pakn.deadlines.service import intake_fields
+from pakn.domain.channels import Channel
 from pakn.domain.status import Status
-from pakn.models import AdminUnit, Attachment, Category, Feedback, FeedbackEvent, IdempotencyRecord, StaffUser, Supplement
+from pakn.mail.notices import notify_received
+from pakn.models import AdminUnit, Attachment, Feedback, FeedbackEvent, IdempotencyRecord, StaffUser, Supplement
+from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
-from pakn.text.fold import search_document
+from pakn.text.normalise import clean
+from pakn.triage.intelligence.intake import assess_submission, search_fields
 
 TRACKING_CODE_ATTEMPTS = 5
 
@@ -30,8 +36,14 @@ class Submission:
     # SHA-256 of each uploaded file as received, for the request digest.
     upload_digests: tuple[str, ...] = ()
     files: tuple[CleanFile, ...] = field(default=())
+    # Set by another door than the citizen API (Open311): its channel, the client
+    # app, and what only that door carries; stored as given.
+    channel: Channel | None = None
+    api_client_id: int | None = None
+    attributes: dict[str, Any] | None = None
+    media_url: str | None = None
 
-    @property
+    @cached_property
     def request_hash(self) -> str:
         canonical = json.dumps(
             {"payload": self.data.model_dump(mode="json"), "files": list(self.upload_digests)},
@@ -89,7 +101,7 @@ async def submit(
 
 
 async def _check_references(data: FeedbackCreate) -> None:
-    if data.category and not await Category.filter(code=data.category, is_active=True).exists():
+    if data.category and not await categories.is_active(data.category):
         raise field_problem(
             "category", "unknown_category", "Lĩnh vực không tồn tại.", "Unknown category."
         )
@@ -117,14 +129,18 @@ async def _create(
         else secrets.new_access_token()
     )
     stored_keys: list[str] = []
+    # Suggestions, duplicates and urgency: read before the transaction, stored with the row.
+    triage = await assess_submission(submission.data, now)
     try:
-        async with in_transaction():
+        async with in_transaction() as connection:
             tracking_code = secrets.new_tracking_code(now)
             feedback = await Feedback.create(
-                **_feedback_fields(submission.data),
+                **{**_feedback_fields(submission.data), **_door_fields(submission)},
                 tracking_code=tracking_code,
-                search_text=search_document(tracking_code, submission.data.title, submission.data.content),
+                **search_fields(tracking_code, submission.data.title, submission.data.content),
                 access_token_hash=secrets.hash_token(token),
+                # Urgency found at intake brings its own (shorter) deadline.
+                **{**intake_fields(submission.data.category, now), **triage},
                 created_at=now,
                 updated_at=now,
             )
@@ -148,6 +164,7 @@ async def _create(
                 actor=entered_by.username if entered_by else None,
                 created_at=now,
             )
+            await notify_received(feedback, now, connection)
     except BaseException:
         for stored in stored_keys:
             await storage.delete(stored)
@@ -156,12 +173,24 @@ async def _create(
     return Outcome(created, replayed=False)
 
 
+def _door_fields(submission: Submission) -> dict[str, Any]:
+    if submission.channel is None:
+        return {}
+    return {
+        "channel": submission.channel,
+        "api_client_id": submission.api_client_id,
+        "attributes": submission.attributes,
+        "media_url": submission.media_url,
+    }
+
+
 def _feedback_fields(data: FeedbackCreate) -> dict[str, Any]:
     location = data.location
     contact = data.contact if data.contact and not data.contact.is_empty else None
     return {
-        "title": data.title,
-        "content": data.content,
+        # As typed, for display; only Unicode forms and Đ look-alikes repaired.
+        "title": clean(data.title),
+        "content": clean(data.content),
         "category_id": data.category,
         "channel": data.channel,
         "lat": location.lat if location else None,

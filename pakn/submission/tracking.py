@@ -13,13 +13,15 @@ from pakn.core.pagination import decode_cursor, encode_cursor
 from pakn.core.problems import Problem, bad_request, conflict, not_found
 from pakn.domain.status import ANSWER_VISIBLE, Status
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
+from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
 from pakn.submission.views import ViewContext, answer_visible, private_view, public_view
+from pakn.triage.intelligence.search import public_query, text_condition
 
 
 async def categories_by_code() -> dict[str, Category]:
-    return {category.code: category for category in await Category.all()}
+    return await categories.all()
 
 
 async def find_by_code(raw_code: str) -> Feedback | None:
@@ -92,6 +94,7 @@ class FeedFilter:
     admin_unit: str | None = None
     cursor: str | None = None
     limit: int = 20
+    q: str | None = None  # words, blind to case, diacritics and spacing
 
 
 async def public_feed(query: FeedFilter, ctx: ViewContext) -> FeedbackPage:
@@ -101,6 +104,10 @@ async def public_feed(query: FeedFilter, ctx: ViewContext) -> FeedbackPage:
         rows = rows.filter(category_id=query.category)
     if query.admin_unit:
         rows = rows.filter(Q(admin_unit_id=query.admin_unit) | Q(admin_unit__parent_id=query.admin_unit))
+    # Personal data is masked in the feed, so it must not be searchable there either.
+    found = text_condition(public_query(query.q)) if query.q else None
+    if found is not None:
+        rows = rows.filter(found)
     if query.cursor:
         at_raw, last_id = decode_cursor(query.cursor, 2)
         at = _cursor_time(at_raw)
