@@ -101,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
     from pakn.accounts.cli import add_user_commands
 
     add_user_commands(commands)
+    from pakn.open311.cli import add_apikey_commands
+
+    add_apikey_commands(commands)
+    from pakn.stats.cli import add_stats_command
+
+    add_stats_command(commands)
+    from pakn.mail.cli import add_mail_commands
+
+    add_mail_commands(commands)
+    from pakn.scheduler.cli import add_scheduler_commands
+
+    add_scheduler_commands(commands)
+    from pakn.triage.intelligence.cli import add_triage_commands
+
+    add_triage_commands(commands)
     return parser
 
 

@@ -100,7 +100,9 @@ def cmd_disable(args: argparse.Namespace) -> int:
             fail(f"không có tài khoản {args.username} / no account {args.username}")
             return 1
         await service.disable_user(user.id, now)
-        print(f"pakn: đã khoá {user.username}, các phiên đã bị thu hồi / disabled {user.username}, tokens revoked")
+        print(
+            f"pakn: đã khoá {user.username}, các phiên đã bị thu hồi / disabled {user.username}, tokens revoked"
+        )
         return 0
 
     return run(disable)
@@ -144,12 +146,21 @@ async def _with_database(settings: Settings, action: Action) -> int:
 
 def describe(problem: Problem) -> str:
     if problem.errors:
-        return "; ".join(f"{error.field}: {error.message_vi} / {error.message_en}" for error in problem.errors)
+        return "; ".join(
+            f"{error.field}: {error.message_vi} / {error.message_en}" for error in problem.errors
+        )
     return f"{problem.detail_vi or problem.title_vi} / {problem.detail_en or problem.title_en}"
 
 
 def format_table(users: list[StaffUser]) -> str:
-    header = ("ID", "TÊN ĐĂNG NHẬP/USERNAME", "VAI TRÒ/ROLE", "ĐƠN VỊ/AGENCY", "TRẠNG THÁI/STATUS", "HỌ TÊN/NAME")
+    header = (
+        "ID",
+        "TÊN ĐĂNG NHẬP/USERNAME",
+        "VAI TRÒ/ROLE",
+        "ĐƠN VỊ/AGENCY",
+        "TRẠNG THÁI/STATUS",
+        "HỌ TÊN/NAME",
+    )
     rows = [
         (
             str(user.id),
@@ -162,7 +173,9 @@ def format_table(users: list[StaffUser]) -> str:
         for user in users
     ]
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]
+    ]
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -27,20 +28,23 @@ from pakn.accounts.schemas import (
 )
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
 from pakn.core.pagination import decode_cursor, encode_cursor, parse_limit
-from pakn.core.problems import bad_request, not_found
+from pakn.core.problems import bad_request, method_not_allowed, not_found
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.domain.roles import Role
 
 Schema = TypeVar("Schema", bound=BaseModel)
+Endpoint = Callable[[Request], Awaitable[Response]]
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
 ID_MAX = 2**63 - 1  # row ids are 64-bit
 NO_STORE = {"Cache-Control": "no-store"}
-USER_ID = {"user_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}
+USER_ID = {"user_id": ROW_ID_SCHEMA}
 AGENCY = {"code": {"type": "string", "pattern": AGENCY_CODE_PATTERN}}
 INCLUDE_INACTIVE = {"include_inactive": {"type": "boolean"}}
-TAGS = {"auth": ["auth"], "admin": ["admin"]}
+AUTH, ADMIN = ["auth"], ["admin"]  # OpenAPI tags
 
 
 async def read_json(request: Request, schema: type[Schema]) -> Schema:
@@ -60,7 +64,7 @@ def client_address(request: Request) -> str:
     summary="Đăng nhập (Sign in: a bearer token for a staff account)",
     request=SignIn,
     responses={200: TokenOut},
-    tags=TAGS["auth"],
+    tags=AUTH,
 )
 async def sign_in(request: Request) -> Response:
     credentials = await read_json(request, SignIn)
@@ -70,14 +74,14 @@ async def sign_in(request: Request) -> Response:
     return json_response(body, headers=NO_STORE)
 
 
-@document(summary="Đăng xuất (Revoke this token)", responses={204: None}, bearer=True, tags=TAGS["auth"])
+@document(summary="Đăng xuất (Revoke this token)", responses={204: None}, bearer=True, tags=AUTH)
 async def sign_out(request: Request) -> Response:
     await current_staff(request)
     await service.sign_out(request.state.staff_token, now_of(request))
     return Response(status_code=204)
 
 
-@document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, bearer=True, tags=TAGS["auth"])
+@document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, bearer=True, tags=AUTH)
 async def me(request: Request) -> Response:
     user = await current_staff(request)
     return json_response(MeOut.from_model(user), headers=NO_STORE)
@@ -91,7 +95,7 @@ async def me(request: Request) -> Response:
     responses={200: UserPage},
     query=["cursor", "limit"],
     bearer=True,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def list_users(request: Request) -> Response:
     require_role(await current_staff(request))
@@ -112,7 +116,7 @@ async def list_users(request: Request) -> Response:
     request=UserCreate,
     responses={201: UserOut},
     bearer=True,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def create_user(request: Request) -> Response:
     require_role(await current_staff(request))
@@ -121,10 +125,16 @@ async def create_user(request: Request) -> Response:
     return json_response(UserOut.from_model(user, settings_of(request).tz), 201, headers)
 
 
-@document(summary="Một tài khoản (A staff account)", responses={200: UserOut}, bearer=True, parameters=USER_ID, tags=TAGS["admin"])
+@document(
+    summary="Một tài khoản (A staff account)",
+    responses={200: UserOut},
+    bearer=True,
+    parameters=USER_ID,
+    tags=ADMIN,
+)
 async def get_user(request: Request) -> Response:
     require_role(await current_staff(request))
-    user = await service.get_user(_row_id(request.path_params["user_id"]))
+    user = await service.get_user(request.path_params["user_id"])
     return json_response(UserOut.from_model(user, settings_of(request).tz))
 
 
@@ -134,11 +144,11 @@ async def get_user(request: Request) -> Response:
     responses={200: UserOut},
     bearer=True,
     parameters=USER_ID,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def update_user(request: Request) -> Response:
     require_role(await current_staff(request))
-    user_id = _row_id(request.path_params["user_id"])
+    user_id = request.path_params["user_id"]
     user = await service.update_user(user_id, await read_json(request, UserUpdate), now_of(request))
     return json_response(UserOut.from_model(user, settings_of(request).tz))
 
@@ -148,11 +158,11 @@ async def update_user(request: Request) -> Response:
     responses={200: UserOut},
     bearer=True,
     parameters=USER_ID,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def disable_user(request: Request) -> Response:
     require_role(await current_staff(request))
-    user = await service.disable_user(_row_id(request.path_params["user_id"]), now_of(request))
+    user = await service.disable_user(request.path_params["user_id"], now_of(request))
     return json_response(UserOut.from_model(user, settings_of(request).tz))
 
 
@@ -165,11 +175,13 @@ async def disable_user(request: Request) -> Response:
     query=["include_inactive"],
     parameters=INCLUDE_INACTIVE,
     bearer=True,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def list_agencies(request: Request) -> Response:
     require_role(await current_staff(request), Role.COORDINATOR)
-    agencies = await service.list_agencies(_flag(request.query_params.get("include_inactive"), "include_inactive"))
+    agencies = await service.list_agencies(
+        _flag(request.query_params.get("include_inactive"), "include_inactive")
+    )
     tz = settings_of(request).tz
     return json_response(AgencyList(items=[AgencyOut.from_model(agency, tz) for agency in agencies]))
 
@@ -179,7 +191,7 @@ async def list_agencies(request: Request) -> Response:
     request=AgencyCreate,
     responses={201: AgencyOut},
     bearer=True,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def create_agency(request: Request) -> Response:
     require_role(await current_staff(request))
@@ -188,7 +200,13 @@ async def create_agency(request: Request) -> Response:
     return json_response(AgencyOut.from_model(agency, settings_of(request).tz), 201, headers)
 
 
-@document(summary="Một đơn vị xử lý (An agency)", responses={200: AgencyOut}, bearer=True, parameters=AGENCY, tags=TAGS["admin"])
+@document(
+    summary="Một đơn vị xử lý (An agency)",
+    responses={200: AgencyOut},
+    bearer=True,
+    parameters=AGENCY,
+    tags=ADMIN,
+)
 async def get_agency(request: Request) -> Response:
     require_role(await current_staff(request), Role.COORDINATOR)
     agency = await service.get_agency(_agency_code(request.path_params["code"]))
@@ -201,7 +219,7 @@ async def get_agency(request: Request) -> Response:
     responses={200: AgencyOut},
     bearer=True,
     parameters=AGENCY,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def update_agency(request: Request) -> Response:
     require_role(await current_staff(request))
@@ -215,7 +233,7 @@ async def update_agency(request: Request) -> Response:
     responses={200: AgencyOut},
     bearer=True,
     parameters=AGENCY,
-    tags=TAGS["admin"],
+    tags=ADMIN,
 )
 async def deactivate_agency(request: Request) -> Response:
     require_role(await current_staff(request))
@@ -224,13 +242,6 @@ async def deactivate_agency(request: Request) -> Response:
 
 
 # Parameters
-
-
-def _row_id(raw: str) -> int:
-    """A path segment as a row id; 404 for anything that cannot be one."""
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= ID_MAX):
-        raise not_found()
-    return int(raw)
 
 
 def _agency_code(raw: str) -> str:
@@ -250,29 +261,41 @@ def _cursor_id(raw: str | None) -> int | None:
 
 
 def _flag(raw: str | None, name: str) -> bool:
-    if raw in (None, "", "false", "0"):
+    if raw in (None, "false", "0"):
         return False
     if raw in ("true", "1"):
         return True
     raise bad_request(
-        f"Tham số {name} phải là true hoặc false.", f"{name} must be true or false.", f"bad-{name.replace('_', '-')}"
+        f"Tham số {name} phải là true hoặc false.",
+        f"{name} must be true or false.",
+        f"bad-{name.replace('_', '-')}",
     )
+
+
+def one_path(path: str, name: str, **by_method: Endpoint) -> list[Route]:
+    """A path whose methods have one endpoint each. Starlette answers any other
+    method from the first matching route alone (Allow: GET, HEAD), so a last
+    route answers 405 naming them all."""
+    routes = [Route(path, endpoint, methods=[method], name=name) for method, endpoint in by_method.items()]
+    allowed = sorted({method for route in routes for method in route.methods or ()})
+
+    async def other_method(request: Request) -> Response:
+        problem = method_not_allowed()
+        problem.headers["Allow"] = ", ".join(allowed)
+        raise problem
+
+    others = [method for method in HTTP_METHODS if method not in allowed]
+    return [*routes, Route(path, other_method, methods=others, name=f"{name}_other_methods")]
 
 
 routes = [
     Route("/api/v1/auth/token", sign_in, methods=["POST"]),
     Route("/api/v1/auth/logout", sign_out, methods=["POST"]),
     Route("/api/v1/auth/me", me, methods=["GET"]),
-    Route("/api/v1/admin/users", list_users, methods=["GET"]),
-    Route("/api/v1/admin/users", create_user, methods=["POST"]),
-    # Plain segments, parsed by `_row_id`: Starlette's `:int` converter raises
-    # (a 500) on digit strings longer than Python converts.
-    Route("/api/v1/admin/users/{user_id}", get_user, methods=["GET"], name="user"),
-    Route("/api/v1/admin/users/{user_id}", update_user, methods=["PATCH"]),
-    Route("/api/v1/admin/users/{user_id}/disable", disable_user, methods=["POST"]),
-    Route("/api/v1/admin/agencies", list_agencies, methods=["GET"]),
-    Route("/api/v1/admin/agencies", create_agency, methods=["POST"]),
-    Route("/api/v1/admin/agencies/{code}", get_agency, methods=["GET"], name="agency"),
-    Route("/api/v1/admin/agencies/{code}", update_agency, methods=["PATCH"]),
+    *one_path("/api/v1/admin/users", "users", GET=list_users, POST=create_user),
+    *one_path("/api/v1/admin/users/{user_id:id}", "user", GET=get_user, PATCH=update_user),
+    Route("/api/v1/admin/users/{user_id:id}/disable", disable_user, methods=["POST"]),
+    *one_path("/api/v1/admin/agencies", "agencies", GET=list_agencies, POST=create_agency),
+    *one_path("/api/v1/admin/agencies/{code}", "agency", GET=get_agency, PATCH=update_agency),
     Route("/api/v1/admin/agencies/{code}/deactivate", deactivate_agency, methods=["POST"]),
 ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -56,7 +57,8 @@ async def sign_in(credentials: SignIn, address: str, now: datetime, config: Auth
     await throttle.forget(keys[0])
     ttl = timedelta(hours=config.token_ttl_hours)
     token, _ = await issue_token(user, now, ttl)
-    changes: dict[str, object] = {"last_login_at": now}
+    # A bulk UPDATE writes datetimes as given; stored values are UTC.
+    changes: dict[str, object] = {"last_login_at": now.astimezone(UTC)}
     if needs_rehash(user.password_hash):
         changes["password_hash"] = await asyncio.to_thread(hash_password, credentials.password)
     await StaffUser.filter(id=user.id).update(**changes)
@@ -64,7 +66,7 @@ async def sign_in(credentials: SignIn, address: str, now: datetime, config: Auth
 
 
 async def sign_out(token: StaffToken, now: datetime) -> None:
-    await StaffToken.filter(id=token.id, revoked_at=None).update(revoked_at=now)
+    await StaffToken.filter(id=token.id, revoked_at=None).update(revoked_at=now.astimezone(UTC))
 
 
 # Agencies
@@ -81,7 +83,8 @@ async def sync_agencies(agencies: list[AgencyConfig], now: datetime) -> int:
     if duplicates:
         raise ValueError(f"duplicate agency codes: {', '.join(duplicates)}")
     async with in_transaction() as connection:
-        existing = set(await Agency.filter(code__in=codes).using_db(connection).values_list("code", flat=True))
+        query = Agency.filter(code__in=codes).using_db(connection).values_list("code", flat=True)
+        existing = set(cast(list[str], await query))
         missing = [
             Agency(code=item.code, name=item.name, emails=list(item.emails), created_at=now, updated_at=now)
             for item in agencies
@@ -107,12 +110,16 @@ async def get_agency(code: str) -> Agency:
 
 
 async def create_agency(data: AgencyCreate, now: datetime) -> Agency:
-    taken = conflict("agency-exists", f"Đơn vị {data.code} đã tồn tại.", f"Agency {data.code} already exists.")
+    taken = conflict(
+        "agency-exists", f"Đơn vị {data.code} đã tồn tại.", f"Agency {data.code} already exists."
+    )
     if await Agency.exists(code=data.code):
         raise taken
     try:
         async with in_transaction() as connection:
-            return await Agency.create(**data.model_dump(), created_at=now, updated_at=now, using_db=connection)
+            return await Agency.create(
+                **data.model_dump(), created_at=now, updated_at=now, using_db=connection
+            )
     except IntegrityError:
         raise taken from None
 
@@ -156,7 +163,9 @@ async def find_user(username: str) -> StaffUser | None:
 
 async def create_user(data: UserCreate, now: datetime) -> StaffUser:
     taken = conflict(
-        "username-taken", f"Tên đăng nhập {data.username} đã được dùng.", f"Username {data.username} is taken."
+        "username-taken",
+        f"Tên đăng nhập {data.username} đã được dùng.",
+        f"Username {data.username} is taken.",
     )
     if await StaffUser.exists(username=data.username):
         raise taken
@@ -198,7 +207,11 @@ async def update_user(user_id: int, data: UserUpdate, now: datetime) -> StaffUse
         user.update_from_dict({**changes, "updated_at": now})
         await user.save(using_db=connection)
         if not user.is_active or data.password is not None:
-            await StaffToken.filter(user_id=user.id, revoked_at=None).using_db(connection).update(revoked_at=now)
+            await (
+                StaffToken.filter(user_id=user.id, revoked_at=None)
+                .using_db(connection)
+                .update(revoked_at=now.astimezone(UTC))
+            )
     return user
 
 

@@ -9,7 +9,8 @@ is checked. A window or a block that has run out starts the count afresh.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -24,7 +25,8 @@ def user_key(username: str) -> str:
 
 
 def address_key(address: str) -> str:
-    return f"ip:{address}"
+    # Behind a proxy the address comes from a header: bound it to the column.
+    return f"ip:{address[:190]}"
 
 
 def throttle_keys(username: str, address: str) -> list[str]:
@@ -33,9 +35,9 @@ def throttle_keys(username: str, address: str) -> list[str]:
 
 async def retry_after(keys: list[str], now: datetime) -> int | None:
     """Seconds until the longest block among `keys` ends, or None when none is blocked."""
-    ends = await SignInThrottle.filter(key__in=keys, blocked_until__gt=now).values_list(
-        "blocked_until", flat=True
-    )
+    now = now.astimezone(UTC)  # see `record_failure`
+    query = SignInThrottle.filter(key__in=keys, blocked_until__gt=now).values_list("blocked_until", flat=True)
+    ends = cast(list[datetime], await query)
     if not ends:
         return None
     return max(1, math.ceil((max(ends) - now).total_seconds()))
@@ -47,19 +49,26 @@ async def record_failure(keys: list[str], now: datetime, config: AuthConfig) -> 
     Every step is one UPDATE over the keys, with the count incremented in SQL,
     so concurrent failures all count.
     """
+    # In UTC, as stored: SQLite compares datetimes as text, and a bulk UPDATE
+    # writes the value as given.
+    now = now.astimezone(UTC)
     window_start = now - timedelta(minutes=config.failure_window_minutes)
     rows = [SignInThrottle(key=key, failures=0, window_started_at=now) for key in keys]
     async with in_transaction() as connection:
         # Another worker may insert the same key at the same time: keep theirs.
         await SignInThrottle.bulk_create(rows, ignore_conflicts=True, using_db=connection)
         stale = Q(window_started_at__lte=window_start, blocked_until=None) | Q(blocked_until__lte=now)
-        await SignInThrottle.filter(Q(key__in=keys), stale).using_db(connection).update(
-            failures=0, window_started_at=now, blocked_until=None
+        await (
+            SignInThrottle.filter(Q(key__in=keys), stale)
+            .using_db(connection)
+            .update(failures=0, window_started_at=now, blocked_until=None)
         )
         await SignInThrottle.filter(key__in=keys).using_db(connection).update(failures=F("failures") + 1)
-        await SignInThrottle.filter(
-            key__in=keys, failures__gte=config.max_failures, blocked_until=None
-        ).using_db(connection).update(blocked_until=now + timedelta(minutes=config.block_minutes))
+        await (
+            SignInThrottle.filter(key__in=keys, failures__gte=config.max_failures, blocked_until=None)
+            .using_db(connection)
+            .update(blocked_until=now + timedelta(minutes=config.block_minutes))
+        )
 
 
 async def forget(key: str) -> None:

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from starlette.routing import BaseRoute, Mount, Route
 
+from pakn.core.routing import ROW_ID_SCHEMA
+
 from pakn.settings import Limits
 
 REF = "#/components/schemas/{model}"
@@ -208,8 +210,9 @@ def _parameters(path: str, contract: Contract, defaults: dict[str, dict[str, Any
             return dict(contract.parameters[name])
         if name in defaults:
             return dict(defaults[name])
-        kind = "integer" if name.endswith("_id") or name in ("id", "limit") else "string"
-        return {"type": kind}
+        if name.endswith("_id") or name == "id":
+            return dict(ROW_ID_SCHEMA)
+        return {"type": "integer" if name == "limit" else "string"}
 
     def parameter(name: str, where: str) -> dict[str, Any]:
         param = {"name": name, "in": where, "required": where == "path", "schema": schema(name)}

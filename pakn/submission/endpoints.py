@@ -14,6 +14,7 @@ from pakn.accounts.reach import can_see
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
 from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
 from pakn.core.i18n import request_language
+from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
 from pakn.core.pagination import decode_cursor, parse_limit
 from pakn.core.problems import Problem, bad_request, not_found, unauthorized
@@ -127,11 +128,11 @@ async def readable_feedback(request: Request) -> Feedback:
     summary="Tệp đính kèm (An attachment, for the report's owner and staff)",
     binary=True,
     bearer=True,
-    parameters={"attachment_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
+    parameters={"attachment_id": ROW_ID_SCHEMA},
 )
 async def feedback_attachment(request: Request) -> Response:
     feedback = await readable_feedback(request)
-    attachment = await tracking.attachment_of(feedback, _row_id(request.path_params["attachment_id"]))
+    attachment = await tracking.attachment_of(feedback, request.path_params["attachment_id"])
     content = await storage_of(request).read(attachment.storage_key)
     return Response(
         content,
@@ -222,13 +223,6 @@ def _query_value(request: Request, name: str) -> str | None:
     return values[0] if values else None
 
 
-def _row_id(raw: str) -> int:
-    """A path segment as a row id; 404 for anything that cannot be one."""
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= ID_MAX):
-        raise not_found()
-    return int(raw)
-
-
 def _code_filter(raw: str | None, max_length: int, name: str) -> str | None:
     """A category or unit code to filter by: longer than any code is a client error
     (and would fail the column's own check as a 500)."""
@@ -270,9 +264,7 @@ routes = [
     Route("/api/v1/feedback/{code}/rating", rate_feedback, methods=["POST"]),
     Route("/api/v1/feedback/{code}/supplements", add_supplement, methods=["POST"]),
     Route(
-        # A plain segment, parsed by `_row_id`: Starlette's `:int` converter
-        # raises (a 500) on digit strings longer than Python converts.
-        "/api/v1/feedback/{code}/attachments/{attachment_id}",
+        "/api/v1/feedback/{code}/attachments/{attachment_id:id}",
         feedback_attachment,
         methods=["GET"],
     ),

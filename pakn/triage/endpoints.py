@@ -69,6 +69,7 @@ async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, st
         tz=settings.tz,
         review_required=settings.workflow.review_required,
         attachment_url=attachment_url,
+        now=now_of(request),
     )
     return json_response(view, status_code, {"ETag": service.etag(feedback.version), "Cache-Control": "no-store"})
 
@@ -166,7 +167,7 @@ async def create_offline(request: Request) -> Response:
 routes = [
     Route("/api/v1/staff/feedback", create_offline, methods=["POST"]),
     Route("/api/v1/staff/feedback/bulk-actions", bulk_act, methods=["POST"]),
-    Route("/api/v1/staff/feedback/{id:int}", get_feedback, methods=["GET"]),
-    Route("/api/v1/staff/feedback/{id:int}/events", list_events, methods=["GET"]),
-    Route("/api/v1/staff/feedback/{id:int}/actions", act, methods=["POST"]),
+    Route("/api/v1/staff/feedback/{id:id}", get_feedback, methods=["GET"]),
+    Route("/api/v1/staff/feedback/{id:id}/events", list_events, methods=["GET"]),
+    Route("/api/v1/staff/feedback/{id:id}/actions", act, methods=["POST"]),
 ]

@@ -105,8 +105,15 @@ async def test_disabling_through_the_api_revokes_the_tokens(client: httpx.AsyncC
     assert not await StaffToken.exists(user_id=staff.user.id, revoked_at=None)
 
 
-async def test_without_a_token_or_with_a_foreign_one_staff_routes_answer_401(client: httpx.AsyncClient) -> None:
-    for headers in ({}, bearer("pst_not-a-real-token"), bearer("citizen-access-token"), {"Authorization": "Basic eA=="}):
+async def test_without_a_token_or_with_a_foreign_one_staff_routes_answer_401(
+    client: httpx.AsyncClient,
+) -> None:
+    for headers in (
+        {},
+        bearer("pst_not-a-real-token"),
+        bearer("citizen-access-token"),
+        {"Authorization": "Basic eA=="},
+    ):
         response = await client.get(ME, headers=headers)
         assert response.status_code == 401
         assert response.headers["content-type"] == "application/problem+json"

@@ -78,3 +78,9 @@ async def test_a_citizen_token_opens_no_staff_route(client: httpx.AsyncClient) -
         f"{STAFF_URL}/{created['id']}", headers={"Authorization": f"Bearer {created['access_token']}"}
     )
     assert response.status_code == 401
+
+
+async def test_an_id_too_long_to_be_a_row_is_404_not_500(client: httpx.AsyncClient) -> None:
+    admin = await make_staff(Role.ADMIN)
+    for path in (f"{STAFF_URL}/{'9' * 5000}", f"{STAFF_URL}/{'9' * 19}/events", "/api/v1/admin/users/99999999999999999999"):
+        assert (await client.get(path, headers=admin.headers)).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -63,6 +64,18 @@ async def test_after_a_block_ends_the_count_starts_afresh() -> None:
     await fail(1, at=after_block)
     assert await failures(KEYS[0]) == 1
     assert await throttle.retry_after(KEYS, after_block) is None
+
+
+async def test_local_and_utc_times_of_one_instant_agree() -> None:
+    # SQLite compares datetimes as text: 16:00+07:00 must still mean 09:00 UTC.
+    local = NOW.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    await fail(CONFIG.max_failures - 1, at=NOW)
+    await fail(1, at=local)
+    assert await failures(KEYS[0]) == CONFIG.max_failures
+    assert await throttle.retry_after(KEYS, NOW) == await throttle.retry_after(KEYS, local) == 5 * 60
+    assert await throttle.retry_after(KEYS, local + timedelta(minutes=5)) is None
+    await fail(1, at=local + timedelta(minutes=5))
+    assert await failures(KEYS[0]) == 1
 
 
 async def test_concurrent_failures_all_count() -> None:
