@@ -18,15 +18,22 @@ from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
 from pakn.core.openapi import build_spec
 from pakn.db import close_database, open_database
+from pakn.deadlines.service import configure as configure_deadlines
 from pakn.accounts import endpoints as accounts
 from pakn.accounts.service import sync_agencies
 from pakn.health import endpoints as health
+from pakn.mail.config import configure as configure_mail
+from pakn.open311 import admin as open311_admin
+from pakn.open311 import endpoints as open311
 from pakn.reference import endpoints as reference
 from pakn.reference.service import seed_admin_units, sync_categories
+from pakn.scheduler.runner import running_jobs, sync_calendar
 from pakn.settings import Settings
+from pakn.stats import endpoints as stats
 from pakn.submission import endpoints as submission
 from pakn.triage import endpoints as triage
 from pakn.triage import queue_endpoints as queue
+from pakn.triage.intelligence.intake import configure as configure_triage
 
 
 def api_routes() -> list[BaseRoute]:
@@ -37,6 +44,8 @@ def api_routes() -> list[BaseRoute]:
         *accounts.routes,
         *queue.routes,
         *triage.routes,
+        *stats.routes,
+        *open311_admin.routes,
     ]
 
 
@@ -56,12 +65,16 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await sync_categories(list(settings.categories))
             await seed_admin_units(list(settings.admin_units.provinces))
             await sync_agencies(list(settings.agencies), datetime.now(settings.tz))
-            yield
+            await sync_calendar(settings)
+            async with running_jobs(settings) as scheduler:  # None when scheduler_enabled is off
+                app.state.scheduler = scheduler
+                yield
         finally:
             if manage_database:
                 await close_database()
 
-    routes = [*api_routes(), Route("/openapi.json", openapi, methods=["GET"])]
+    # Open311 is outside the OpenAPI document: it is described by its own standard and discovery.
+    routes = [*api_routes(), Route("/openapi.json", openapi, methods=["GET"]), open311.mount]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestContextMiddleware)],
@@ -69,6 +82,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         lifespan=lifespan,
     )
     app.state.settings = settings
+    configure_mail(settings)  # mail jobs in this process use these settings
+    configure_deadlines(settings)  # so do the deadline hooks and jobs
+    configure_triage(settings)  # and intake's suggestions (rules, agencies, duplicates)
     app.state.storage = LocalStorage(settings.media_dir)
     app.state.server_key = settings.resolved_secret_key()
     app.state.openapi = build_spec(routes, "PAKN API", __version__)

@@ -11,16 +11,19 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from pakn.open311.config import Open311Config
 
 DEFAULT_SQLITE_URL = "sqlite://var/pakn.sqlite3"
 
@@ -75,9 +78,105 @@ class WorkflowConfig(_Strict):
     review_required: bool = True
 
 
+class MailConfig(_Strict):
+    # A message that keeps failing is marked failed after this many tries.
+    max_attempts: int = Field(8, ge=1, le=100)
+    # Retry n waits backoff_seconds * 2**(n-1), capped: 1 min, 2, 4 ... up to 6 h.
+    backoff_seconds: float = Field(60, gt=0)
+    backoff_max_seconds: float = Field(6 * 3600, gt=0)
+    # A claimed message is reclaimed after the lease (the sender crashed mid-send).
+    lease_seconds: float = Field(300, ge=10)
+    batch_size: int = Field(100, ge=1, le=10_000)
+    timeout_seconds: float = Field(30, gt=0)
+
+
 class AdminUnitsConfig(_Strict):
     # Province codes in use by this deployment; empty means the whole country.
     provinces: list[str] = []
+
+
+# Working time, deadlines and the scheduler (pakn/deadlines, pakn/scheduler).
+# A span of working time: "7d" is seven working days, due at close of business
+# on the seventh working day after the start's day; "4h" is four office hours.
+SPAN_PATTERN = r"^([1-9][0-9]{0,2}d|[0-9]{1,4}(\.[0-9]{1,2})?h)$"
+WorkingSpan = Annotated[str, Field(pattern=SPAN_PATTERN)]
+PriorityName = Literal["urgent", "normal", "complex"]
+
+
+class CalendarConfig(_Strict):
+    # Office hours in local time: (start, end) periods, in order, not overlapping.
+    office_hours: list[tuple[time, time]] = Field(
+        default_factory=lambda: [(time(8), time(12)), (time(13), time(17))], min_length=1
+    )
+    # Swaps are announced late each year: days off and Saturdays worked that the
+    # holidays package does not know yet.
+    extra_days_off: list[date] = []
+    extra_working_days: list[date] = []
+    # Years written to the work_day table, from which SQL counts working days.
+    table_first_year: int = Field(2020, ge=1990, le=2100)
+    table_last_year: int = Field(2035, ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CalendarConfig:
+        ends = [moment for period in self.office_hours for moment in period]
+        if any(later <= earlier for earlier, later in zip(ends, ends[1:])):
+            raise ValueError("office_hours must be (start, end) periods in order, not overlapping")
+        if self.table_last_year < self.table_first_year:
+            raise ValueError("table_last_year is before table_first_year")
+        return self
+
+
+class DeadlineTimes(_Strict):
+    assign: WorkingSpan = "1d"  # from receipt to assignment
+    resolve: WorkingSpan = "7d"  # from assignment to the published answer
+    due_soon: WorkingSpan = "1d"  # warn this long before a deadline
+
+
+class DeadlineOverride(_Strict):
+    assign: WorkingSpan | None = None
+    resolve: WorkingSpan | None = None
+    due_soon: WorkingSpan | None = None
+
+
+class DeadlinesConfig(_Strict):
+    urgent: DeadlineTimes = DeadlineTimes(assign="2h", resolve="4h", due_soon="1h")
+    normal: DeadlineTimes = DeadlineTimes()
+    complex: DeadlineTimes = DeadlineTimes(resolve="15d")
+    # Per category code and priority, only the times that differ.
+    categories: dict[str, dict[PriorityName, DeadlineOverride]] = {}
+    # Resolved reports are closed this many (calendar) days after the answer.
+    close_resolved_after_days: int = Field(14, ge=1, le=3650)
+    # A report waiting this long for the citizen's information is rejected as incomplete.
+    reject_incomplete_after: WorkingSpan = "10d"
+
+
+class SchedulerConfig(_Strict):
+    deadline_sweep_minutes: int = Field(5, ge=1, le=1440)
+    outbox_flush_seconds: int = Field(60, ge=5, le=3600)
+    auto_close_at: time = time(1, 0)  # daily, local time
+    weekly_digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    weekly_digest_at: time = time(7, 30)
+    # A run missed by up to this long (busy loop, restart) still happens once.
+    misfire_grace_minutes: int = Field(60, ge=1, le=7 * 1440)
+
+
+class TriageConfig(_Strict):
+    # Keyword rules (categories, danger words): a path beside config/defaults.toml, or absolute.
+    rules_file: str = "triage_rules.toml"
+    # Duplicates: recent reports within the radius (or the same unit without coordinates).
+    duplicate_window_days: int = Field(30, ge=1, le=365)
+    duplicate_radius_m: float = Field(300.0, gt=0, le=50_000)
+    duplicate_limit: int = Field(5, ge=1, le=50)
+    duplicate_min_text: float = Field(0.08, ge=0, le=1)
+    # The model is trained once this many reports have a final category from staff.
+    model_min_reports: int = Field(30, ge=2)
+    model_max_reports: int = Field(50_000, ge=10)
+    # How often a running service looks for a newer trained model.
+    model_check_seconds: int = Field(300, ge=1)
+    retrain_at: time = time(2, 0)  # daily, local time (scheduler job)
+    # Agency suggestion: category → agency code; per unit (province or commune code) what differs.
+    agencies: dict[str, str] = {}
+    agencies_by_unit: dict[str, dict[str, str]] = {}
 
 
 class Settings(BaseSettings):
@@ -93,6 +192,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     log_level: str = Field("info", pattern=r"^(debug|info|warning|error)$")
     db_pool_size: int = Field(10, ge=1, le=200)
+    # Off on extra API replicas (`pakn scheduler` or one `pakn serve` runs the jobs).
+    scheduler_enabled: bool = True
+    # E-mail: with no SMTP host, mail is written as .eml files under var_dir/outbox.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(None, ge=1, le=65535)  # None: 25, 587 or 465 by smtp_tls
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "PAKN <no-reply@pakn.localhost>"
 
     limits: Limits = Limits()
     categories: list[CategoryConfig] = []
@@ -100,6 +208,28 @@ class Settings(BaseSettings):
     admin_units: AdminUnitsConfig = AdminUnitsConfig()
     auth: AuthConfig = AuthConfig()
     workflow: WorkflowConfig = WorkflowConfig()
+    mail: MailConfig = MailConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    deadlines: DeadlinesConfig = DeadlinesConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    triage: TriageConfig = TriageConfig()
+    open311: Open311Config = Open311Config()
+
+    @model_validator(mode="after")
+    def _deadline_categories_exist(self) -> Settings:
+        known = {category.code for category in self.categories}
+        unknown = sorted(set(self.deadlines.categories) - known)
+        if known and unknown:
+            raise ValueError(f"deadlines.categories: unknown category {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _open311_categories_exist(self) -> Settings:
+        known = {category.code for category in self.categories}
+        unknown = sorted(set(self.open311.attributes) - known)
+        if known and unknown:
+            raise ValueError(f"open311.attributes: unknown category {', '.join(unknown)}")
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -56,6 +56,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         media_dir=tmp / "media",
         secret_key="test-secret-key-not-for-production",
         config=None,
+        scheduler_enabled=False,  # tests run jobs themselves, as of the instant they choose
     )
 
 

@@ -18,7 +18,8 @@ GPS_IFD = 0x8825
 def feedback_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": "Đường bị ngập nước",
-        "content": "Đoạn đường Trần Hưng Đạo bị ngập sâu sau mưa, xe máy không đi được.",
+        # No danger words: a report that intake marks urgent sorts and times differently.
+        "content": "Đoạn đường Trần Hưng Đạo bị ngập nước sau mưa, xe máy không đi được.",
         "category": "giao-thong",
         "location": {"lat": 21.0245, "lon": 105.8412, "address": "Trần Hưng Đạo, Hà Nội"},
         "contact": {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an@example.vn"},

@@ -153,6 +153,10 @@ class FeedbackPrivate(FeedbackPublic):
 
     id: int
     info_request: InfoRequestOut | None
+    # The deadline in force (to assign, then to resolve) and where the report
+    # stands against it: on_track | due_soon | overdue, null once handled.
+    deadline: datetime | None
+    deadline_state: Literal["on_track", "due_soon", "overdue"] | None
     channel: str
     is_public: bool
     attachments: list[AttachmentOut]

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage
 from pakn.core.problems import Problem, not_found
+from pakn.deadlines.service import resume_clock
 from pakn.domain.status import Status
 from pakn.models import Feedback, FeedbackEvent, Supplement
 from pakn.submission.schemas import SupplementCreate, SupplementCreated
@@ -51,6 +52,7 @@ async def add_supplement(
                 using_db=connection, feedback=feedback, content=data.content, created_at=now
             )
             await store_attachments(feedback, files, storage, stored_keys, now, supplement=supplement)
+            paused = resume_clock(feedback, now)  # the clock stopped while the citizen was asked
             feedback.status = target
             feedback.version += 1
             feedback.updated_at = now
@@ -61,7 +63,7 @@ async def add_supplement(
                 action=Action.SUPPLEMENT.value,
                 from_status=source,
                 to_status=target,
-                details={"supplement_id": supplement.id},
+                details={"supplement_id": supplement.id, **paused},
                 is_public=True,
                 created_at=now,
             )

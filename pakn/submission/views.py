@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pakn.deadlines.service import state_of
 from pakn.domain.status import ANSWER_VISIBLE, Status, public_label, public_status
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.submission.schemas import (
@@ -29,6 +31,7 @@ class ViewContext:
     tz: ZoneInfo
     categories: dict[str, Category]
     attachment_url: Callable[[Feedback, Attachment], str]
+    now: datetime  # as of when deadline states are told
 
 
 def history(events: Iterable[FeedbackEvent], ctx: ViewContext) -> list[HistoryItem]:
@@ -72,6 +75,8 @@ def private_view(
         **_common(feedback, events, ctx, masked=False),
         id=feedback.id,
         info_request=_info_request(feedback, events, ctx),
+        deadline=feedback.deadline.astimezone(ctx.tz) if feedback.deadline else None,
+        deadline_state=state_of(feedback, ctx.now),
         channel=str(feedback.channel.value),
         is_public=feedback.is_public,
         attachments=[attachment_view(feedback, item, ctx.attachment_url) for item in attachments],

@@ -1,7 +1,9 @@
 """Folding Vietnamese text for matching: case, diacritics, đ, punctuation.
 
 "ĐƯỜNG bị  ngập!" and "duong bi ngap" fold to the same key "duong bi ngap";
-the display text is never folded, only the copy kept for search.
+the display text is never folded, only the copy kept for search. Tone
+placement (hòa / hoà) and decomposed input (NFD) need nothing more: every
+mark is dropped.
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pakn.text.normalise import clean
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-# Đ/đ are letters of their own, not D/d with a mark, so NFD leaves them; the
-# look-alikes (Ð U+00D0 Icelandic eth, ɖ U+0256) are repaired the same way.
-_D_LIKE = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d", "ɖ": "d", "Ɖ": "d"})
+_D = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_LIKE))
+    # `clean` first: it repairs the look-alikes of Đ and drops zero-width
+    # characters, which would otherwise split a word in two.
+    decomposed = unicodedata.normalize("NFD", clean(text).translate(_D))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_NON_WORD.sub(" ", bare.lower()).split())
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pakn.core.problems import Problem, conflict, field_problem
+from pakn.deadlines import service as deadlines
 from pakn.domain.channels import Priority
 from pakn.domain.status import Status
 from pakn.models import Agency, Category, Feedback
@@ -135,6 +136,10 @@ async def set_priority(feedback: Feedback, move: schemas.SetPriority, now: datet
     return {"priority": move.priority, "urgent": feedback.urgent, "previous": previous}
 
 
+async def extend(feedback: Feedback, move: schemas.Extend, now: datetime) -> Details:
+    return deadlines.extend(feedback, move.deadline, move.reason, now)
+
+
 async def nothing(feedback: Feedback, move: Any, now: datetime) -> Details:
     return {}
 
@@ -155,4 +160,5 @@ EFFECTS: dict[Action, Effect] = {
     Action.COMMENT: nothing,
     Action.SET_CATEGORY: set_category,
     Action.SET_PRIORITY: set_priority,
+    Action.EXTEND: extend,
 }

@@ -9,9 +9,11 @@ Sorts: `-created_at` (default, newest first), `created_at`, and `deadline`
 pulled to the top of any sort: a mixed sort key would need its own keyset,
 so the queue offers `urgent=true` as a filter instead.
 
-Search (`q`) is a LIKE on `search_text`, the folded copy of tracking code,
-title and content written at submission. On PostgreSQL it wants a pg_trgm
-GIN index on that column to stay fast beyond a few hundred thousand rows.
+Search (`q`) is a LIKE on `search_compact`, the folded copy of tracking code,
+title and content written at submission without spaces, so spaced and
+run-together queries match alike (pakn/triage/intelligence/search.py); on
+PostgreSQL a pg_trgm GIN index serves it (migration 0004). A query that reads
+as a tracking code looks up that code.
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ from pakn.core.pagination import decode_cursor, encode_cursor
 from pakn.core.problems import bad_request
 from pakn.domain.status import HANDLED, Status
 from pakn.models import AdminUnit, Attachment, Feedback, StaffUser
-from pakn.submission.secrets import normalise_tracking_code
-from pakn.text.fold import fold
+from pakn.triage.intelligence.search import text_condition, tracking_code_of
 from pakn.triage.queue_schemas import (
     FeedbackQueueItem,
     FeedbackQueuePage,
@@ -114,8 +115,9 @@ def _end(value: date | datetime, tz: ZoneInfo) -> datetime:
 
 
 def _utc(value: datetime) -> datetime:
-    # SQLite stores times as UTC text and compares text, so every bound is
-    # given in UTC; out-of-range instants (year 1 at +07:00) are clamped.
+    # On SQLite Tortoise keeps times as text and compares text; create() writes
+    # them in UTC, so every bound is given in UTC too. Instants out of range
+    # once in UTC (year 1 at +07:00) are clamped rather than raising.
     try:
         return value.astimezone(UTC)
     except OverflowError:
@@ -123,17 +125,18 @@ def _utc(value: datetime) -> datetime:
 
 
 def _search(raw: str) -> Iterator[Q]:
-    """Folded text anywhere in code, title or content; or the exact tracking
-    code, however it was typed or read out. Text that folds to nothing
-    (punctuation only) filters nothing."""
-    folded = fold(raw)
-    code = normalise_tracking_code(raw)
-    if folded and code:
-        yield Q(search_text__contains=folded) | Q(tracking_code=code)
-    elif folded:
-        yield Q(search_text__contains=folded)
-    elif code:
+    """Folded text anywhere in code, title or content, spaced or run together
+    ("duongbingap" finds "Đường bị ngập"); or the exact tracking code, however
+    it was typed or read out. Text that folds to nothing filters nothing."""
+    code = tracking_code_of(raw)
+    if code:
+        # A code is looked up by its unique index: every report's text starts
+        # with "pakn 2026", which no trigram index can narrow down.
         yield Q(tracking_code=code)
+        return
+    text = text_condition(raw)
+    if text is not None:
+        yield text
 
 
 async def list_queue(

@@ -35,6 +35,8 @@ READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER)
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 _STATUS = "|".join(status.value for status in Status)
+# Every parameter also accepts an empty value, meaning "no filter".
+_CODE = f"^(?:{CODE_PATTERN.removeprefix('^').removesuffix('$')})?$"
 _FLAG = {"type": "string", "enum": ["true", "false", "1", "0", ""]}
 _WHEN = {
     "anyOf": [
@@ -45,37 +47,50 @@ _WHEN = {
 }
 
 
+def _described(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {**schema, "description": description}
+
+
 def _code(max_length: int, description: str) -> dict[str, Any]:
-    pattern = f"(?:{CODE_PATTERN.strip('^$')})?"
-    return {"type": "string", "maxLength": max_length, "pattern": f"^{pattern}$", "description": description}
+    return _described({"type": "string", "maxLength": max_length, "pattern": _CODE}, description)
 
 
 FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
     "category": _code(64, "Mã lĩnh vực / category code"),
     "agency": _code(64, "Mã đơn vị xử lý / agency code"),
     "channel": {"type": "string", "enum": [*(channel.value for channel in Channel), ""]},
-    "admin_unit": _code(16, "Mã xã/phường, hoặc mã tỉnh: mọi xã của tỉnh / a commune, or a province and all its communes"),
+    "admin_unit": _code(
+        16, "Mã xã/phường, hoặc mã tỉnh (mọi xã của tỉnh) / a commune, or a province and all its communes"
+    ),
     "urgent": _FLAG,
-    "overdue": _FLAG
-    | {"description": "Quá hạn: deadline đã qua và chưa xử lý xong / past its deadline and not handled"},
-    "created_from": _WHEN
-    | {"description": "Từ (gồm) ngày YYYY-MM-DD theo giờ địa phương, hoặc thời điểm ISO / from, inclusive"},
-    "created_to": _WHEN
-    | {"description": "Đến (gồm cả ngày) YYYY-MM-DD theo giờ địa phương, hoặc thời điểm ISO / to, the whole day included"},
-    "q": {
-        "type": "string",
-        "maxLength": 200,
-        "description": "Tìm trong mã, tiêu đề, nội dung; không phân biệt hoa thường, dấu / search, case and accent insensitive",
-    },
+    "overdue": _described(_FLAG, "Đã quá hạn mà chưa xử lý xong / past the deadline and not handled"),
+    "created_from": _described(
+        _WHEN,
+        "Từ ngày YYYY-MM-DD (0 giờ, giờ Việt Nam) hoặc thời điểm ISO; không có múi giờ là giờ Việt Nam"
+        " / from this local day (inclusive) or ISO date-time; without an offset, local time",
+    ),
+    "created_to": _described(
+        _WHEN,
+        "Đến hết ngày YYYY-MM-DD (giờ Việt Nam) hoặc đến thời điểm ISO (gồm cả thời điểm đó)"
+        " / up to the end of this local day, or up to and including an ISO date-time",
+    ),
+    "q": _described(
+        {"type": "string", "maxLength": 200},
+        "Tìm trong mã, tiêu đề, nội dung, không phân biệt hoa thường và dấu"
+        " / search code, title and content, blind to case and diacritics",
+    ),
 }
 QUEUE_PARAMETERS: dict[str, dict[str, Any]] = {
-    "status": {
-        "type": "string",
-        "pattern": f"^(?: *(?:{_STATUS}) *(?:, *(?:{_STATUS}) *)*)?$",
-        "description": "Một trạng thái hoặc danh sách cách nhau bởi dấu phẩy / one status or a comma-separated list",
-    },
+    "status": _described(
+        {"type": "string", "pattern": f"^(?: *(?:{_STATUS}) *(?:, *(?:{_STATUS}) *)*)?$"},
+        "Một trạng thái hoặc danh sách cách nhau bởi dấu phẩy / one status or a comma-separated list",
+    ),
     **FILTER_PARAMETERS,
-    "sort": {"type": "string", "enum": ["-created_at", "created_at", "deadline", ""], "default": "-created_at"},
+    "sort": _described(
+        {"type": "string", "enum": ["-created_at", "created_at", "deadline", ""], "default": "-created_at"},
+        "Mới nhất trước (mặc định), cũ nhất trước, hoặc hạn gần nhất trước (chưa có hạn xếp cuối)"
+        " / newest first (default), oldest first, or soonest deadline first (none last)",
+    ),
     "limit": {"type": "integer", "minimum": 1, "maximum": queue.PAGE_MAX, "default": queue.PAGE_DEFAULT},
 }
 

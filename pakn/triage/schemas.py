@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator
 
 from pakn.core.text import CleanStr
+from pakn.core.validation import LocalizedValueError
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
+from pakn.triage.intelligence.schemas import Suggestions
 
 Note = Annotated[CleanStr, Field(max_length=5000)]
 RequiredNote = Annotated[CleanStr, Field(min_length=1, max_length=5000)]
@@ -79,8 +81,41 @@ class SetPriority(StrictInput):
     note: Note = ""
 
 
+class Extend(StrictInput):
+    """A coordinator gives more time: a new instant (with its offset), and why."""
+
+    action: Literal["extend"]
+    deadline: Annotated[AwareDatetime, Field(strict=False)]
+    reason: RequiredNote
+    note: Note = ""
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _iso_instant(cls, value: object) -> object:
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) >= 19 else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise LocalizedValueError(
+                "Phải là thời điểm ISO 8601 có múi giờ, vd. 2026-12-07T17:00:00+07:00.",
+                "Must be an ISO 8601 instant with an offset, e.g. 2026-12-07T17:00:00+07:00.",
+            )
+        return parsed
+
+
 ActionIn = Annotated[
-    Assign | Reject | Merge | Reassign | RequestInfo | AnswerIn | NoteRequired | Plain | SetCategory | SetPriority,
+    Assign
+    | Reject
+    | Merge
+    | Reassign
+    | RequestInfo
+    | AnswerIn
+    | NoteRequired
+    | Plain
+    | SetCategory
+    | SetPriority
+    | Extend,
     Field(discriminator="action"),
 ]
 
@@ -170,6 +205,8 @@ class FeedbackStaff(BaseModel):
     is_public: bool
     device_id: str | None
     deadline: datetime | None
+    # on_track | due_soon | overdue; null once handled or without a deadline.
+    deadline_state: Literal["on_track", "due_soon", "overdue"] | None
     created_at: datetime
     updated_at: datetime
     assigned_at: datetime | None
@@ -181,3 +218,7 @@ class FeedbackStaff(BaseModel):
     rejected_at: datetime | None
     attachments: list[AttachmentOut]
     supplements: list[SupplementOut]
+    # Triage suggestions computed at intake, and the suggested category kept
+    # beside the citizen's own (which is never replaced).
+    suggested_category: str | None = None
+    suggestions: Suggestions | None = None

@@ -3,32 +3,52 @@ version checked, an immutable event written beside the change."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from pakn.accounts.reach import can_see
 from pakn.core.problems import Problem, not_found
+from pakn.deadlines.service import apply_deadline
 from pakn.domain.roles import Role
 from pakn.domain.status import HANDLED, Status
+from pakn.mail.notices import notify_citizen
 from pakn.models import Feedback, FeedbackEvent, StaffUser
 from pakn.triage.effects import EFFECTS
-from pakn.triage.workflow import Action, IllegalMove, next_status
+from pakn.triage.workflow import Action, IllegalMove, next_status, system_next_status
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
-PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN})
+PRIVATE_ACTIONS = frozenset(
+    {Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND}
+)
+# Runs inside the action's transaction, after its event (the scheduler's notices).
+AfterMove = Callable[[Feedback, BaseDBAsyncClient], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Actor:
-    user: StaffUser
+    """A staff account, or the system (`user` None) for the scheduler's own
+    moves, which sees every report and may make only SYSTEM_TRANSITIONS."""
+
+    user: StaffUser | None
     review_required: bool = True
 
     @property
     def role(self) -> Role:
+        assert self.user is not None, "the system has no role"
         return Role(self.user.role)
+
+    def next_status(self, source: Status, action: str) -> Status:
+        if self.user is None:
+            return system_next_status(source, action)
+        return next_status(source, action, self.role, self.review_required)
+
+
+SYSTEM = Actor(None)
 
 
 def illegal_move(exc: IllegalMove) -> Problem:
@@ -77,22 +97,29 @@ async def visible_feedback(feedback_id: int, user: StaffUser) -> Feedback:
 
 
 async def perform(
-    feedback_id: int, move: Any, actor: Actor, expected_version: int | None, now: datetime
+    feedback_id: int,
+    move: Any,
+    actor: Actor,
+    expected_version: int | None,
+    now: datetime,
+    *,
+    after: AfterMove | None = None,
 ) -> Feedback:
     """Apply one action. `expected_version` None skips the check (bulk actions)."""
     async with in_transaction() as connection:
         feedback = await Feedback.select_for_update().using_db(connection).get_or_none(id=feedback_id)
-        if feedback is None or not can_see(actor.user, feedback):
+        if feedback is None or (actor.user is not None and not can_see(actor.user, feedback)):
             raise not_found()
         if expected_version is not None and feedback.version != expected_version:
             raise stale_version(feedback.version)
         source = Status(feedback.status)
         try:
-            target = next_status(source, move.action, actor.role, actor.review_required)
+            target = actor.next_status(source, move.action)
         except IllegalMove as exc:
             raise illegal_move(exc) from None
         action = Action(move.action)
         details = await EFFECTS[action](feedback, move, now)
+        apply_deadline(feedback, action, source, target, now, details)
         if target is Status.RESOLVED and action is Action.ANSWER:
             feedback.resolved_at = now  # published without review
         feedback.handled_at = _handled_at(feedback, source, target, now)
@@ -114,7 +141,10 @@ async def perform(
             details={key: value for key, value in details.items() if value is not None} or None,
             is_public=action not in PRIVATE_ACTIONS,
             actor_user=actor.user,
-            actor=actor.user.username,
+            actor=actor.user.username if actor.user else None,
             created_at=now,
         )
+        await notify_citizen(feedback, action, target, details, now, connection)
+        if after is not None:
+            await after(feedback, connection)
     return feedback

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pakn.deadlines.service import state_of
 from pakn.domain.roles import Role
+from pakn.triage.intelligence.schemas import suggestions_view
 from pakn.domain.status import Status
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission.schemas import ContactIn
@@ -42,6 +44,7 @@ def staff_view(
     tz: ZoneInfo,
     review_required: bool,
     attachment_url: AttachmentUrl,
+    now: datetime,
 ) -> FeedbackStaff:
     status = Status(feedback.status)
     return FeedbackStaff(
@@ -70,11 +73,14 @@ def staff_view(
         is_public=feedback.is_public,
         device_id=feedback.device_id,
         **{name: _local(getattr(feedback, name), tz) for name in MILESTONES},
+        deadline_state=state_of(feedback, now),
         attachments=[attachment_view(feedback, item, attachment_url) for item in attachments],
         supplements=[
             SupplementOut(id=item.id, content=item.content, created_at=item.created_at.astimezone(tz))
             for item in supplements
         ],
+        suggested_category=feedback.suggested_category_id,
+        suggestions=suggestions_view(feedback.suggestions),
     )
 
 

@@ -31,6 +31,7 @@ class Action(StrEnum):
     COMMENT = "comment"
     SET_CATEGORY = "set_category"
     SET_PRIORITY = "set_priority"
+    EXTEND = "extend"  # a coordinator moves the deadline later, on record
 
 
 S = Status
@@ -60,6 +61,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 
 # Moves that keep the status, allowed on any open report.
 NOTES = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY})
+# Everything that keeps the status: the notes, and extending the deadline.
+STAYS = NOTES | {Action.EXTEND}
 
 # Each role's own moves. Coordinators do not write answers for an agency;
 # handlers do not assign, reject or approve. Admins may do everything.
@@ -74,6 +77,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RETURN,
             Action.REOPEN,
             Action.CLOSE,
+            Action.EXTEND,
             *NOTES,
         }
     ),
@@ -96,7 +100,7 @@ class IllegalMove(Exception):
 
 
 def _target(status: Status, action: Action, review_required: bool) -> Status | None:
-    if action in NOTES:
+    if action in STAYS:
         return status if status in OPEN else None
     target = TRANSITIONS.get((status, action))
     if target is S.ANSWERED and not review_required:
@@ -123,6 +127,27 @@ def next_status(status: Status, action: str, role: Role, review_required: bool =
     target = _target(status, move, review_required) if move else None
     if move is None or target is None or move not in ROLE_ACTIONS[role]:
         raise IllegalMove(status, action, [a.value for a in allowed_actions(status, role, review_required)])
+    return target
+
+
+# Moves the scheduler makes on its own, with no staff role: closing a resolved
+# report after the waiting period, and refusing one whose citizen never sent
+# the information asked for (reason "incomplete").
+SYSTEM_TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (S.RESOLVED, Action.CLOSE): S.CLOSED,
+    (S.INFO_REQUESTED, Action.REJECT): S.REJECTED,
+}
+
+
+def system_next_status(status: Status, action: str) -> Status:
+    """Where a move by the system leads, or IllegalMove."""
+    try:
+        target = SYSTEM_TRANSITIONS.get((status, Action(action)))
+    except ValueError:
+        target = None
+    if target is None:
+        allowed = [move.value for (source, move) in SYSTEM_TRANSITIONS if source is status]
+        raise IllegalMove(status, action, allowed)
     return target
 
 

@@ -229,7 +229,8 @@ async def test_counts_cover_every_status_within_the_filters(client: httpx.AsyncC
     await titled(client, "D", category="y-te")
     await Feedback.filter(id=first).update(status=Status.REJECTED)
     await Feedback.filter(id=second).update(status=Status.REJECTED, urgent=True)
-    response = await client.get(COUNTS, params={"category": "giao-thong", "status": "closed"}, headers=coordinator.headers)
+    params = {"category": "giao-thong", "status": "closed"}  # status: not a filter of the counts
+    response = await client.get(COUNTS, params=params, headers=coordinator.headers)
     assert response.status_code == 200
     body = response.json()
     assert body["counts"] == {status.value: 0 for status in Status} | {"received": 1, "rejected": 2}
@@ -265,8 +266,12 @@ async def test_reports_created_at_the_same_instant_are_neither_repeated_nor_lost
 
 
 async def test_sort_by_deadline_puts_reports_without_one_last(client: httpx.AsyncClient, coordinator: Staff) -> None:
-    _, later, soon, _, same_a, same_b = await titled(client, "Không 1", "Sau", "Sớm", "Không 2", "Cùng A", "Cùng B")
+    none_1, later, soon, none_2, same_a, same_b = await titled(
+        client, "Không 1", "Sau", "Sớm", "Không 2", "Cùng A", "Cùng B"
+    )
     now = datetime.now(TZ).replace(microsecond=0)
+    # Reports get an assign deadline at intake: these two stand for older ones without.
+    await Feedback.filter(id__in=[none_1, none_2]).update(deadline=None, due_soon_at=None, deadline_kind=None)
     await Feedback.filter(id=later).update(deadline=utc(now + timedelta(days=3)))
     await Feedback.filter(id=soon).update(deadline=utc(now + timedelta(days=1)))
     await Feedback.filter(id__in=[same_a, same_b]).update(deadline=utc(now + timedelta(days=2)))

@@ -122,7 +122,9 @@ async def test_a_move_outside_the_table_is_409_with_the_allowed_actions(client: 
     fid = (await citizen_submits(client))["id"]
     response = await act(client, coordinator, fid, "approve")
     assert response.status_code == 409
-    assert response.json()["allowed_actions"] == ["assign", "reject", "merge", "comment", "set_category", "set_priority"]
+    assert response.json()["allowed_actions"] == [
+        "assign", "reject", "merge", "comment", "set_category", "set_priority", "extend"
+    ]
 
 
 async def test_a_handler_cannot_assign_and_a_coordinator_cannot_answer(client: httpx.AsyncClient) -> None:

@@ -11,10 +11,12 @@ from pakn.domain.status import HANDLED, Status
 from pakn.triage.workflow import (
     Action,
     IllegalMove,
+    SYSTEM_TRANSITIONS,
     TRANSITIONS,
     allowed_actions,
     citizen_supplement,
     next_status,
+    system_next_status,
 )
 
 S, A = Status, Action
@@ -40,7 +42,9 @@ EXPECTED: dict[tuple[Status, Action], Status] = {
     (S.RESOLVED, A.CLOSE): S.CLOSED,
 }
 NOTES = (A.COMMENT, A.SET_CATEGORY, A.SET_PRIORITY)
-COORDINATOR = {A.ASSIGN, A.REJECT, A.MERGE, A.REASSIGN, A.APPROVE, A.RETURN, A.REOPEN, A.CLOSE, *NOTES}
+# Moves that keep the status on any open report: the notes, and extending the deadline.
+STAYS = (*NOTES, A.EXTEND)
+COORDINATOR = {A.ASSIGN, A.REJECT, A.MERGE, A.REASSIGN, A.APPROVE, A.RETURN, A.REOPEN, A.CLOSE, A.EXTEND, *NOTES}
 HANDLER = {A.START, A.DECLINE, A.REQUEST_INFO, A.ANSWER, *NOTES}
 ROLE_MOVES = {
     Role.ADMIN: set(Action) - {A.SUPPLEMENT},
@@ -52,7 +56,7 @@ STAFF_ACTIONS = [action for action in Action if action is not A.SUPPLEMENT]
 
 
 def expected_target(status: Status, action: Action) -> Status | None:
-    if action in NOTES:
+    if action in STAYS:
         return status if status not in HANDLED else None
     return EXPECTED.get((status, action))
 
@@ -83,12 +87,12 @@ def test_without_review_an_answer_is_published_at_once() -> None:
 def test_an_unknown_action_is_refused_with_the_allowed_ones() -> None:
     with pytest.raises(IllegalMove) as refused:
         next_status(S.RECEIVED, "teleport", Role.COORDINATOR)
-    assert refused.value.allowed == ["assign", "reject", "merge", "comment", "set_category", "set_priority"]
+    assert refused.value.allowed == ["assign", "reject", "merge", "comment", "set_category", "set_priority", "extend"]
 
 
 def test_handled_reports_take_no_notes() -> None:
     for status in HANDLED:
-        assert not {A.COMMENT, A.SET_CATEGORY, A.SET_PRIORITY} & set(allowed_actions(status, Role.ADMIN))
+        assert not {A.COMMENT, A.SET_CATEGORY, A.SET_PRIORITY, A.EXTEND} & set(allowed_actions(status, Role.ADMIN))
 
 
 def test_the_citizen_supplements_only_when_asked() -> None:
@@ -100,3 +104,19 @@ def test_the_citizen_supplements_only_when_asked() -> None:
 
 def test_a_viewer_may_do_nothing() -> None:
     assert all(allowed_actions(status, Role.VIEWER) == [] for status in Status)
+
+
+def test_only_coordinators_and_admins_extend_a_deadline_and_only_while_open() -> None:
+    for status in Status:
+        for role in Role:
+            may = status not in HANDLED and role in (Role.COORDINATOR, Role.ADMIN)
+            assert (A.EXTEND in allowed_actions(status, role)) is may, (status, role)
+
+
+def test_the_system_closes_resolved_reports_and_rejects_those_left_incomplete_only() -> None:
+    assert SYSTEM_TRANSITIONS == {(S.RESOLVED, A.CLOSE): S.CLOSED, (S.INFO_REQUESTED, A.REJECT): S.REJECTED}
+    assert system_next_status(S.INFO_REQUESTED, "reject") is S.REJECTED
+    for status, action in itertools.product(Status, STAFF_ACTIONS):
+        if (status, action) not in SYSTEM_TRANSITIONS:
+            with pytest.raises(IllegalMove):
+                system_next_status(status, action.value)

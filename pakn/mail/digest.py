@@ -1,0 +1,161 @@
+"""The weekly status e-mail (Monday, for the week before).
+
+Scheduler contract: the `weekly-digest` job calls `await send_weekly_digests(now)`
+(settings as for `flush_outbox`, see pakn/mail/config.py); it returns how many
+messages it queued. It always targets the last week completed as of `now`, so
+a run on Tuesday after Monday's was missed still queues that week's digests,
+and any later run queues nothing more: each message's dedupe key names the
+recipient group and the ISO week, and the outbox's unique key keeps one.
+
+To each active agency's addresses: its week. To the active coordinators and
+viewers with an address: the province, every agency ranked. The figures come
+from pakn.stats through pakn.mail.figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pakn.domain.roles import Role
+from pakn.mail import figures
+from pakn.mail.config import current_settings
+from pakn.mail.figures import Week, last_completed_week
+from pakn.mail.outbox import enqueue
+from pakn.mail.render import render
+from pakn.mail.trend import trend_points
+from pakn.models import Agency, OutboxMessage, StaffUser
+from pakn.settings import Settings
+from pakn.stats import formatting as fmt
+from pakn.stats.schemas import BreakdownRow
+
+log = logging.getLogger("pakn.mail")
+TREND_WEEKS = 8
+PROVINCE = "Toàn tỉnh"
+
+
+def subject(week: Week, audience: str) -> str:
+    return f"[PAKN] Báo cáo tuần {week.label} – {audience}"
+
+
+def agency_key(code: str, week: Week) -> str:
+    return f"digest:{code}:agency:{week.key}"
+
+
+def province_key(week: Week) -> str:
+    return f"digest:province:leaders:{week.key}"
+
+
+async def send_weekly_digests(now: datetime, settings: Settings | None = None) -> int:
+    """Queue the digests of the last completed week; each one on its own, so
+    one agency's failure does not stop the others."""
+    tz = (settings or current_settings()).tz
+    week = last_completed_week(now, tz)
+    queued = 0
+    for agency in await Agency.filter(is_active=True).order_by("code"):
+        try:
+            queued += await queue_agency_digest(agency, week, tz, now)
+        except Exception:
+            log.exception("digest failed", extra={"fields": {"agency": agency.code, "week": week.key}})
+    try:
+        queued += await queue_province_digest(week, tz, now)
+    except Exception:
+        log.exception("digest failed", extra={"fields": {"agency": "province", "week": week.key}})
+    return queued
+
+
+async def _already_queued(key: str) -> bool:
+    # Spares building an e-mail that exists; the unique key still decides in enqueue.
+    return await OutboxMessage.filter(dedupe_key=key).exists()
+
+
+async def queue_agency_digest(agency: Agency, week: Week, tz: ZoneInfo, now: datetime) -> int:
+    key = agency_key(agency.code, week)
+    recipients = sorted({address for address in agency.emails or [] if address})
+    if not recipients or await _already_queued(key):
+        return 0
+    as_of = week.closes_at(tz)
+    this_week = await figures.week_summary(week, tz, agency.code)
+    backlog = await figures.backlog_summary(week, tz, agency.code)
+    overdue, overdue_total = await figures.overdue(agency.code, as_of)
+    due, due_total = await figures.due_soon(agency.code, as_of)
+    series = await figures.trend(week, tz, agency.code, TREND_WEEKS)
+    context = {
+        "audience": agency.name,
+        "week": week,
+        "period": fmt.period(week.start, week.end),
+        "figures": this_week,
+        "backlog": backlog,
+        "still_open": backlog.in_progress + backlog.waiting,
+        "nothing": this_week.received == 0 and backlog.in_progress + backlog.waiting == 0,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "due": due,
+        "due_total": due_total,
+        "trend": trend_points(series),
+        "tz": tz,
+    }
+    return await _queue(key, "digest_agency", recipients, subject(week, agency.name), context, now)
+
+
+async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
+    key = province_key(week)
+    recipients = await leader_addresses()
+    if not recipients or await _already_queued(key):
+        return 0
+    backlog = await figures.backlog_summary(week, tz)
+    context = {
+        "audience": PROVINCE,
+        "week": week,
+        "period": fmt.period(week.start, week.end),
+        "figures": await figures.week_summary(week, tz),
+        "backlog": backlog,
+        "still_open": backlog.in_progress + backlog.waiting,
+        "ranking": await ranking(week, tz),
+        "trend": trend_points(await figures.trend(week, tz, None, TREND_WEEKS)),
+        "tz": tz,
+    }
+    return await _queue(key, "digest_province", recipients, subject(week, PROVINCE), context, now)
+
+
+async def leader_addresses() -> list[str]:
+    addresses = await StaffUser.filter(
+        is_active=True, role__in=[Role.COORDINATOR, Role.VIEWER], email__isnull=False
+    ).values_list("email", flat=True)
+    return sorted({address for address in addresses if address})
+
+
+async def ranking(week: Week, tz: ZoneInfo) -> list[dict]:
+    """Every active agency, in the statistics' order (handled ratio, then
+    received), those without reports last by name; then the unassigned reports."""
+    active = dict(await Agency.filter(is_active=True).values_list("code", "name"))
+    rows = {row.key: row for row in await figures.agency_rows(week, tz)}
+    backlog = {row.key: row for row in await figures.agency_rows(week, tz, backlog=True)}
+    ranked = [row for row in rows.values() if row.key in active]
+    ranked += [figures.empty_row(code, name) for code, name in sorted(active.items(), key=lambda item: item[1])
+               if code not in rows]
+    lines = [_line(position, row, backlog.get(row.key)) for position, row in enumerate(ranked, start=1)]
+    if None in rows or None in backlog:
+        unassigned = rows.get(None) or figures.empty_row("", backlog[None].label)
+        lines.append(_line(None, unassigned, backlog.get(None)))
+    return lines
+
+
+def _line(position: int | None, row: BreakdownRow, backlog: BreakdownRow | None) -> dict:
+    still_open = backlog.in_progress + backlog.waiting if backlog else 0
+    return {
+        "rank": position,
+        "name": row.label,
+        "row": row,
+        "still_open": still_open,
+        "overdue": backlog.overdue if backlog else 0,
+    }
+
+
+async def _queue(key: str, kind: str, recipients: list[str], title: str, context: dict, now: datetime) -> int:
+    text, html = render(kind, **context)
+    inserted = await enqueue(
+        dedupe_key=key, kind=kind, recipients=recipients, subject=title, text=text, html=html, now=now
+    )
+    return int(inserted)

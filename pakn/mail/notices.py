@@ -1,0 +1,85 @@
+"""E-mail to the citizen, queued in the same transaction as the change: when a
+report is received (with its tracking code), when more information is asked
+for (with the question) and when its answer is published (with the answer).
+
+Only for reports with a contact e-mail. Each notice's dedupe key names the
+report, the event and the report's version after the change, so a retried
+request or a replayed job queues it once, and a second request for
+information (a later version) is a new notice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from pakn.domain.status import Status
+from pakn.mail.config import current_settings
+from pakn.mail.outbox import enqueue
+from pakn.mail.render import render
+from pakn.models import Feedback
+
+RECEIVED = "received"
+INFO_REQUESTED = "info_requested"
+ANSWERED = "answered"
+
+SUBJECTS = {
+    RECEIVED: "[PAKN] Đã tiếp nhận phản ánh {code}",
+    INFO_REQUESTED: "[PAKN] Đề nghị bổ sung thông tin cho phản ánh {code}",
+    ANSWERED: "[PAKN] Phản ánh {code} đã có kết quả xử lý",
+}
+
+
+def notice_for(action: str, target: Status) -> str | None:
+    """Which notice a workflow move sends, if any: the answer is published when
+    the report becomes resolved (approved, or answered without review)."""
+    if action == "request_info":
+        return INFO_REQUESTED
+    if target is Status.RESOLVED:
+        return ANSWERED
+    return None
+
+
+async def notify_received(feedback: Feedback, now: datetime, connection: BaseDBAsyncClient) -> bool:
+    """Hook for submission: call inside the transaction that created the report."""
+    return await _queue(feedback, RECEIVED, {}, now, connection)
+
+
+async def notify_citizen(
+    feedback: Feedback,
+    action: str,
+    target: Status,
+    details: dict[str, Any],
+    now: datetime,
+    connection: BaseDBAsyncClient,
+) -> bool:
+    """Hook for the workflow: call after the event is written, inside its
+    transaction; `details` are the action's (the request's `message`)."""
+    notice = notice_for(str(action), Status(target))
+    if notice is None:
+        return False
+    context = {"message": details.get("message") or ""} if notice == INFO_REQUESTED else {}
+    if notice == ANSWERED:
+        context = {"answer": feedback.answer or ""}
+    return await _queue(feedback, notice, context, now, connection)
+
+
+async def _queue(
+    feedback: Feedback, notice: str, context: dict[str, Any], now: datetime, connection: BaseDBAsyncClient
+) -> bool:
+    if not feedback.contact_email:
+        return False
+    name = feedback.contact_name or "ông/bà"
+    text, html = render(f"notice_{notice}", feedback=feedback, name=name, tz=current_settings().tz, **context)
+    return await enqueue(
+        dedupe_key=f"citizen:{feedback.id}:{notice}:v{feedback.version}",
+        kind=f"citizen_{notice}",
+        recipients=[feedback.contact_email],
+        subject=SUBJECTS[notice].format(code=feedback.tracking_code),
+        text=text,
+        html=html,
+        now=now,
+        connection=connection,
+    )

@@ -1,0 +1,80 @@
+"""Queueing e-mail: one outbox row per message, named by its dedupe key.
+
+The row is written in the same transaction as the change that causes the mail,
+so a rolled-back change queues nothing, and the sender delivers it after commit.
+The unique `dedupe_key` decides whether a message is new: two jobs, two
+schedulers or a retried request that queue the same message end with one row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from pakn.models import OutboxMessage
+
+MAX_SUBJECT = 500  # the column's length
+
+
+async def enqueue(
+    *,
+    dedupe_key: str,
+    kind: str,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str | None,
+    now: datetime,
+    connection: BaseDBAsyncClient | None = None,
+) -> bool:
+    """Queue one message unless `dedupe_key` is queued already; True if inserted.
+
+    Pass the caller's transaction as `connection` to queue inside it. The insert
+    runs in a savepoint: a duplicate key rolls back only the savepoint (on
+    PostgreSQL a failed statement would otherwise abort the caller's transaction),
+    and a concurrent transaction inserting the same key makes this one wait for
+    it and then lose, so the database, not a prior read, decides.
+    """
+    if not recipients:
+        return False
+    context = connection._in_transaction() if connection is not None else in_transaction()
+    try:
+        async with context as savepoint:
+            await OutboxMessage.create(
+                using_db=savepoint,
+                dedupe_key=dedupe_key,
+                kind=kind,
+                recipients=list(recipients),
+                subject=subject[:MAX_SUBJECT],
+                body_text=text,
+                body_html=html,
+                status="queued",
+                attempts=0,
+                next_attempt_at=now.astimezone(UTC),
+                created_at=now.astimezone(UTC),
+            )
+    except IntegrityError:
+        # Only a taken key means "already queued"; any other violation is a bug.
+        if await OutboxMessage.filter(dedupe_key=dedupe_key).using_db(connection).exists():
+            return False
+        raise
+    return True
+
+
+STATUSES = ("queued", "sending", "sent", "failed")
+
+
+async def count_by_status() -> dict[str, int]:
+    """Messages per status, every status present (zero when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status in STATUSES:
+        counts[status] = await OutboxMessage.filter(status=status).count()
+    return counts
+
+
+async def failed_messages(limit: int) -> list[OutboxMessage]:
+    """The most recent failures first: what an operator looks at."""
+    return await OutboxMessage.filter(status="failed").order_by("-id").limit(limit)

@@ -1,0 +1,93 @@
+"""The scheduled jobs. Each is thin: it calls one service as of `now`, and its
+effects happen once however often it runs (unique keys in the database), so
+`pakn jobs run` and a second scheduler started by mistake are harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from pakn.settings import Settings
+
+
+async def deadline_sweep(now: datetime) -> object:
+    from pakn.deadlines.sweep import sweep
+
+    return await sweep(now)
+
+
+async def auto_close(now: datetime) -> object:
+    from pakn.deadlines.closing import auto_close as close
+
+    return await close(now)
+
+
+async def weekly_digest(now: datetime) -> object:
+    # The mail module's; imported when run so that the scheduler does not
+    # depend on it to start.
+    from pakn.mail.digest import send_weekly_digests
+
+    return await send_weekly_digests(now)
+
+
+async def outbox_flush(now: datetime) -> object:
+    from pakn.mail.sender import flush_outbox
+
+    return await flush_outbox(now)
+
+
+async def triage_retrain(now: datetime) -> object:
+    from pakn.triage.intelligence.training import retrain
+
+    return await retrain(now)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[datetime], Awaitable[object]]
+    trigger: Callable[[Settings], BaseTrigger]
+    # Also run once soon after start-up: a daily or weekly run missed while the
+    # service was down then happens once when it is back.
+    catch_up: bool = False
+
+
+def _every_minutes(settings: Settings) -> BaseTrigger:
+    return IntervalTrigger(minutes=settings.scheduler.deadline_sweep_minutes, timezone=settings.tz)
+
+
+def _every_seconds(settings: Settings) -> BaseTrigger:
+    return IntervalTrigger(seconds=settings.scheduler.outbox_flush_seconds, timezone=settings.tz)
+
+
+def _daily(settings: Settings) -> BaseTrigger:
+    at = settings.scheduler.auto_close_at
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz)
+
+
+def _nightly(settings: Settings) -> BaseTrigger:
+    at = settings.triage.retrain_at
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz)
+
+
+def _weekly(settings: Settings) -> BaseTrigger:
+    at = settings.scheduler.weekly_digest_at
+    day = settings.scheduler.weekly_digest_day
+    return CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=settings.tz)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", deadline_sweep, _every_minutes),
+    Job("auto-close", "Tự động đóng, từ chối hồ sơ thiếu / close and expire", auto_close, _daily, catch_up=True),
+    Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", weekly_digest, _weekly, catch_up=True),
+    Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", outbox_flush, _every_seconds),
+    Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
+)
+BY_NAME = {job.name: job for job in JOBS}

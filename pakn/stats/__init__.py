@@ -1,0 +1,1 @@
+"""Statistics: the published figures, exact, in SQL, in Vietnamese."""

@@ -1,0 +1,1 @@
+"""Triage intelligence: normalised search, category and agency suggestions, duplicates, urgency."""

@@ -1,0 +1,234 @@
+"""Possible duplicates of a new report: recent reports near it, ranked.
+
+Near means within `radius_m` when both have coordinates, else the same
+administrative unit. Text is compared on the folded copy without spaces kept
+for search (`search_compact`), by the character trigrams two reports share,
+so missing diacritics and run-together words change little. Being closer and
+having the same category add a little, which orders reports that say the same
+thing in other words.
+
+The candidates come from one query on the window's ids and a bounding box;
+10,000 open reports leave a few dozen to compare (bench/duplicates_bench.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from tortoise.expressions import Q
+from tortoise.functions import Min
+
+from pakn.domain.status import Status
+from pakn.models import Feedback
+from pakn.text.fold import compact
+
+EARTH_RADIUS_M = 6_371_000.0
+TEXT_SHARE, NEAR_SHARE, CATEGORY_SHARE = 0.75, 0.15, 0.10
+# Merged and refused reports are not originals anyone would merge into.
+NOT_ORIGINALS = [Status.DUPLICATE.value, Status.REJECTED.value]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The new report, as the duplicate search sees it."""
+
+    text: str  # title and content, compact and folded
+    lat: float | None
+    lon: float | None
+    admin_unit: str | None
+    category: str | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    tracking_code: str
+    text: str
+    lat: float | None
+    lon: float | None
+    category: str | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    window_days: int = 30
+    radius_m: float = 300.0
+    limit: int = 5
+    min_text: float = 0.08
+    # The most recent reports compared; a hot spot beyond that is a flood of
+    # the same report, and its newest are the likeliest duplicates.
+    scan_max: int = 300
+
+
+def _codes(raw: bytes) -> np.ndarray:
+    """Each byte trigram as one integer."""
+    data = np.frombuffer(raw, dtype=np.uint8).astype(np.int64)
+    if len(data) < 3:
+        return np.empty(0, dtype=np.int64)
+    return (data[:-2] << 16) | (data[1:-1] << 8) | data[2:]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a plain sort: faster here than np.unique's hashing)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def trigrams(text: str) -> frozenset[int]:
+    """The text's trigrams (of its UTF-8 bytes: folded text is nearly all ASCII)."""
+    return frozenset(_codes(text.encode()).tolist())
+
+
+def text_similarity(first: frozenset[int], second: frozenset[int]) -> float:
+    """Cosine of the two trigram sets: 1 for the same text, about 0.1 for
+    two unrelated reports (Vietnamese shares many trigrams)."""
+    if not first or not second:
+        return 0.0
+    return len(first & second) / math.sqrt(len(first) * len(second))
+
+
+def similarities(text: str, others: list[str]) -> np.ndarray:
+    """`text_similarity` of `text` with each of `others`, in one vectorised pass
+    (a hot spot can have hundreds of recent reports within the radius)."""
+    probe = _distinct(_codes(text.encode()))
+    if not others or not len(probe):
+        return np.zeros(len(others))
+    encoded = [other.encode() for other in others]
+    sizes = np.fromiter((len(raw) for raw in encoded), dtype=np.int64, count=len(encoded))
+    owner = np.repeat(np.arange(len(encoded)), sizes)
+    codes = _codes(b"".join(encoded))
+    if not len(codes):
+        return np.zeros(len(others))
+    # A trigram counts for a report only if all three bytes are its own.
+    inside = owner[:-2] == owner[2:]
+    keys = _distinct((owner[:-2][inside] << 24) | codes[inside])
+    owners, grams = keys >> 24, keys & 0xFFFFFF
+    counts = np.bincount(owners, minlength=len(others))
+    found = probe[np.minimum(np.searchsorted(probe, grams), len(probe) - 1)] == grams
+    shared = np.bincount(owners[found], minlength=len(others))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = shared / np.sqrt(counts * len(probe))
+    return np.nan_to_num(result)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlon = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def rank(probe: Probe, candidates: Iterable[Candidate], scope: Scope) -> list[dict[str, object]]:
+    """The best `limit` candidates near the probe, best first, as stored in
+    `suggestions.duplicates`."""
+    near_enough = [
+        (candidate, distance)
+        for candidate in candidates
+        if (distance := _distance(probe, candidate)) is None or distance <= scope.radius_m
+    ]
+    texts = similarities(probe.text, [candidate.text for candidate, _ in near_enough])
+    scored: list[tuple[float, dict[str, object]]] = []
+    for (candidate, distance), similarity in zip(near_enough, texts.tolist(), strict=True):
+        if similarity < scope.min_text:
+            continue
+        near = 1.0 - distance / scope.radius_m if distance is not None else 0.5
+        same = 1.0 if probe.category and probe.category == candidate.category else 0.0
+        score = TEXT_SHARE * similarity + NEAR_SHARE * near + CATEGORY_SHARE * same
+        scored.append(
+            (
+                score,
+                {
+                    "id": candidate.id,
+                    "tracking_code": candidate.tracking_code,
+                    "score": round(score, 3),
+                    "distance_m": round(distance) if distance is not None else None,
+                },
+            )
+        )
+    scored.sort(key=lambda item: (-item[0], -int(str(item[1]["id"]))))
+    return [entry for _, entry in scored[: scope.limit]]
+
+
+def _distance(probe: Probe, candidate: Candidate) -> float | None:
+    if None in (probe.lat, probe.lon, candidate.lat, candidate.lon):
+        return None
+    return distance_m(probe.lat, probe.lon, candidate.lat, candidate.lon)  # type: ignore[arg-type]
+
+
+def _nearby(probe: Probe, scope: Scope) -> Q | None:
+    """Reports within the box around the probe's point, or in its unit."""
+    conditions: list[Q] = []
+    if probe.lat is not None and probe.lon is not None:
+        dlat = scope.radius_m / 111_320.0
+        dlon = dlat / max(0.01, math.cos(math.radians(probe.lat)))
+        conditions.append(
+            Q(lat__gte=probe.lat - dlat, lat__lte=probe.lat + dlat, lon__gte=probe.lon - dlon, lon__lte=probe.lon + dlon)
+        )
+        if probe.admin_unit:  # reports of the same unit typed without a point
+            conditions.append(Q(admin_unit_id=probe.admin_unit, lat__isnull=True))
+    elif probe.admin_unit:
+        conditions.append(Q(admin_unit_id=probe.admin_unit))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+async def candidates(probe: Probe, now: datetime, scope: Scope) -> list[Candidate]:
+    where = _nearby(probe, scope)
+    if where is None:
+        return []
+    # In UTC: SQLite compares times as text, and stores them in UTC.
+    since = (now - timedelta(days=scope.window_days)).astimezone(UTC)
+    # The window as a range of ids, from the first id received in it: the
+    # database then reads the newest rows in table order and tests the box on
+    # each, where a range on created_at would jump from its index to each row
+    # (several times slower on SQLite). Older rows inside that range are
+    # dropped by the test on created_at below.
+    found = await Feedback.filter(created_at__gte=since).annotate(first=Min("id")).first().values_list("first", flat=True)
+    if found is None:
+        return []
+    first = int(found)
+    rows = (
+        await Feedback.filter(where, id__gte=first)
+        .exclude(status__in=NOT_ORIGINALS)
+        .order_by("-id")
+        .limit(scope.scan_max)
+        .values(
+            "id", "tracking_code", "search_compact", "search_text", "lat", "lon", "category_id",
+            "suggested_category_id", "created_at",
+        )  # fmt: skip
+    )
+    return [
+        Candidate(
+            id=row["id"],
+            tracking_code=row["tracking_code"],
+            text=_stored_text(row),
+            lat=row["lat"],
+            lon=row["lon"],
+            category=row["category_id"] or row["suggested_category_id"],
+        )
+        for row in rows
+        if row["created_at"] >= since
+    ]
+
+
+def _stored_text(row: dict[str, object]) -> str:
+    """The compact text without its tracking code (reports stored before the
+    compact column was written fall back to the spaced one)."""
+    code = compact(str(row["tracking_code"]))
+    text = str(row["search_compact"] or "") or str(row["search_text"] or "").replace(" ", "")
+    return text.removeprefix(code)
+
+
+async def find(probe: Probe, now: datetime, scope: Scope) -> list[dict[str, object]]:
+    return rank(probe, await candidates(probe, now, scope), scope)

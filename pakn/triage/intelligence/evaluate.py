@@ -1,0 +1,191 @@
+"""`pakn triage evaluate FILE.jsonl`: how well triage reads a labelled file.
+
+Each line: title, content, category, urgent, form, dup_group, lat, lon, pii.
+Nothing is fitted to the file before it is read: the rules are the shipped
+ones, and the model is trained by k-fold cross-validation, so every record is
+predicted by a model that never saw it (k=2 trains on half the file).
+Duplicates are found as at intake: each record against those before it in
+the file, within the radius. No database is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from pakn.text.fold import compact
+from pakn.text.privacy import personal_data_spans
+from pakn.triage.intelligence import duplicates
+from pakn.triage.intelligence.suggestions import Engine, categorise, urgency
+from pakn.triage.intelligence.training import train_on
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    title: str
+    content: str
+    category: str
+    urgent: bool
+    form: str
+    dup_group: str | None
+    lat: float | None
+    lon: float | None
+    pii: tuple[str, ...]
+
+
+def load(path: Path) -> list[Record]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            records.append(
+                Record(
+                    id=str(row.get("id", number)),
+                    title=row.get("title") or "",
+                    content=row.get("content") or "",
+                    category=row["category"],
+                    urgent=bool(row.get("urgent")),
+                    form=row.get("form") or "",
+                    dup_group=row.get("dup_group"),
+                    lat=row.get("lat"),
+                    lon=row.get("lon"),
+                    pii=tuple(row.get("pii") or ()),
+                )
+            )
+    return records
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    top1: float
+    top3: float
+    by_form: dict[str, tuple[float, int]]
+
+
+def _accuracy(records: list[Record], rankings: list[list[str]]) -> Accuracy:
+    hits = [(record, ranking[:1] == [record.category], record.category in ranking[:3]) for record, ranking in zip(records, rankings, strict=True)]
+    forms: dict[str, list[bool]] = defaultdict(list)
+    for record, first, _ in hits:
+        forms[record.form].append(first)
+    return Accuracy(
+        top1=sum(first for _, first, _ in hits) / len(hits),
+        top3=sum(three for _, _, three in hits) / len(hits),
+        by_form={form: (sum(values) / len(values), len(values)) for form, values in sorted(forms.items())},
+    )
+
+
+def rules_only(engine: Engine, records: list[Record]) -> Accuracy:
+    return _accuracy(records, [[item.code for item in categorise(engine, r.title, r.content)] for r in records])
+
+
+def cross_validated(engine: Engine, records: list[Record], folds: int, seed: int = 0) -> tuple[Accuracy, list[float]]:
+    """Each record ranked by a model trained on the other folds; and the
+    blend share each fold's training chose."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = [record.category for record in records]
+    folds = max(2, min(folds, min(Counter(labels).values())))
+    rankings: list[list[str]] = [[] for _ in records]
+    alphas: list[float] = []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, held in splitter.split(records, labels):
+        trained = train_on(engine, [(records[i].title, records[i].content) for i in train], [labels[i] for i in train])
+        model = trained.model if trained else None
+        alphas.append(model.alpha if model else 0.0)
+        for index in held:
+            record = records[index]
+            rankings[index] = [item.code for item in categorise(engine, record.title, record.content, model)]
+    return _accuracy(records, rankings), alphas
+
+
+@dataclass(frozen=True)
+class Urgency:
+    precision: float
+    recall: float
+    flagged: int
+    urgent: int
+
+
+def urgency_metrics(engine: Engine, records: list[Record]) -> Urgency:
+    flagged = [urgency(engine, record.title, record.content).urgent for record in records]
+    true_positive = sum(1 for record, flag in zip(records, flagged, strict=True) if flag and record.urgent)
+    urgent = sum(record.urgent for record in records)
+    return Urgency(
+        precision=true_positive / sum(flagged) if any(flagged) else 1.0,
+        recall=true_positive / urgent if urgent else 1.0,
+        flagged=sum(flagged),
+        urgent=urgent,
+    )
+
+
+def duplicate_recall(engine: Engine, records: list[Record], at: int = 5) -> tuple[float, int]:
+    """Of the pairs (report, an earlier report of its group), the share whose
+    earlier report is among the report's `at` best candidates."""
+    scope = duplicates.Scope(
+        radius_m=engine.config.duplicate_radius_m, limit=at, min_text=engine.config.duplicate_min_text
+    )
+    top = [categorise(engine, record.title, record.content)[0].code for record in records]
+    found = pairs = 0
+    for index, record in enumerate(records):
+        earlier = [other for other in records[:index] if record.dup_group and other.dup_group == record.dup_group]
+        if not earlier:
+            continue
+        probe = duplicates.Probe(compact(f"{record.title} {record.content}"), record.lat, record.lon, None, top[index])
+        pool = [
+            duplicates.Candidate(position, other.id, compact(f"{other.title} {other.content}"), other.lat, other.lon, top[position])
+            for position, other in enumerate(records[:index])
+        ]
+        shown = {entry["tracking_code"] for entry in duplicates.rank(probe, pool, scope)}
+        pairs += len(earlier)
+        found += sum(1 for other in earlier if other.id in shown)
+    return (found / pairs if pairs else 1.0), pairs
+
+
+@dataclass(frozen=True)
+class Privacy:
+    recall: float
+    labelled: int
+    false_masks: int
+
+
+def privacy_metrics(records: list[Record]) -> Privacy:
+    labelled = caught = false_masks = 0
+    for record in records:
+        for text in (record.title, record.content):
+            spans = personal_data_spans(text)
+            wanted = [(start, start + len(item)) for item in record.pii if (start := text.find(item)) >= 0]
+            labelled += len(wanted)
+            caught += sum(1 for start, end in wanted if any(s.start <= start and end <= s.end for s in spans))
+            false_masks += sum(1 for s in spans if not any(s.start < end and start < s.end for start, end in wanted))
+    return Privacy(recall=caught / labelled if labelled else 1.0, labelled=labelled, false_masks=false_masks)
+
+
+def report(engine: Engine, path: Path, folds: int = 5) -> str:
+    records = load(path)
+    rules = rules_only(engine, records)
+    trained, alphas = cross_validated(engine, records, folds)
+    danger = urgency_metrics(engine, records)
+    dup_recall, pairs = duplicate_recall(engine, records)
+    privacy = privacy_metrics(records)
+    return "\n".join(
+        [
+            f"{path.name}: {len(records)} records",
+            f"category, rules only:               top-1 {rules.top1:.3f}  top-3 {rules.top3:.3f}",
+            f"category, rules + model ({len(alphas)}-fold): top-1 {trained.top1:.3f}  top-3 {trained.top3:.3f}"
+            f"  (model share {statistics.median(alphas):.1f})",
+            "  top-1 by form, rules only:  " + _forms(rules),
+            "  top-1 by form, with model:  " + _forms(trained),
+            f"urgent:          precision {danger.precision:.3f}  recall {danger.recall:.3f}"
+            f"  ({danger.flagged} flagged, {danger.urgent} urgent)",
+            f"duplicates:      recall@5 {dup_recall:.3f}  ({pairs} pairs)",
+            f"personal data:   recall {privacy.recall:.3f}  ({privacy.labelled} labelled)  false masks {privacy.false_masks}",
+        ]
+    )
+
+
+def _forms(accuracy: Accuracy) -> str:
+    return "  ".join(f"{form} {share:.2f} ({count})" for form, (share, count) in accuracy.by_form.items())

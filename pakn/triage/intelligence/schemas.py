@@ -1,0 +1,52 @@
+"""How suggestions read on the staff detail (`FeedbackStaff.suggestions`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+
+class CategorySuggestion(BaseModel):
+    code: str
+    score: float = Field(description="Blended probability, 0–1")
+    reason: str = Field(description="Matched words and/or the model's share")
+    words: list[str] = []
+
+
+class AgencySuggestion(BaseModel):
+    code: str
+    score: float
+
+
+class DuplicateSuggestion(BaseModel):
+    id: int
+    tracking_code: str
+    score: float
+    distance_m: int | None = Field(description="None when either report has no coordinates (same unit)")
+
+
+class UrgencyFinding(BaseModel):
+    urgent: bool
+    score: float
+    words: list[str] = []
+
+
+class Suggestions(BaseModel):
+    """Computed at intake; best first. The citizen's category is never replaced."""
+
+    categories: list[CategorySuggestion] = []
+    agency: AgencySuggestion | None = None
+    duplicates: list[DuplicateSuggestion] = []
+    urgency: UrgencyFinding | None = None
+
+
+def suggestions_view(stored: Any) -> Suggestions | None:
+    """The stored JSON as the contract; None when absent or unreadable (a
+    report from before suggestions, or of a format this version dropped)."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return Suggestions.model_validate(stored)
+    except ValidationError:
+        return None

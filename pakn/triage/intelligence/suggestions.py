@@ -1,0 +1,126 @@
+"""Category and agency suggestions: the rules, the model, and their blend.
+
+Rule scores become probabilities by a softmax; the model gives its own; the
+blend weighs the model by `alpha`, which training picks by cross-validation
+(with few decisions behind it the model gets little say). The agency follows
+from the category through the configured category × unit → agency table, its
+score being the chance that one of its categories is right.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pakn.settings import Settings, TriageConfig, defaults_file
+from pakn.text.matching import document
+from pakn.triage.intelligence.model import CategoryModel
+from pakn.triage.intelligence.rules import RuleSet, UrgencyScore, category_scores, load_rules, urgency_score
+
+TEMPERATURE = 3.0  # rule score points per e-fold of probability
+FALLBACK = "khac"  # what nothing else fits: first when no word matched
+FALLBACK_PRIOR = 1.0
+TOP = 5
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What suggestions are computed from: rules and configuration."""
+
+    rules: RuleSet
+    categories: tuple[str, ...]
+    config: TriageConfig = field(default_factory=TriageConfig)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine:
+        rules = load_rules(rules_path(settings.triage.rules_file))
+        codes = tuple(category.code for category in settings.categories) or rules.categories
+        return cls(rules=rules, categories=codes, config=settings.triage)
+
+
+def rules_path(name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else defaults_file().parent / path
+
+
+@dataclass(frozen=True)
+class Ranked:
+    code: str
+    score: float
+    words: tuple[str, ...]
+    model: float | None  # the model's own probability, when a model took part
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "score": round(self.score, 3), "reason": self.reason, "words": list(self.words)}
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.words:
+            parts.append("từ khóa: " + ", ".join(self.words[:6]))
+        if self.model is not None and self.model >= 0.01:
+            parts.append(f"mô hình: {round(self.model * 100)}%")
+        return "; ".join(parts) or "không có từ khóa"
+
+
+def rule_probabilities(engine: Engine, title: str, content: str) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    scores = category_scores(engine.rules, document(title), document(content))
+    raw = {
+        code: (scores[code].score if code in scores else 0.0) + (FALLBACK_PRIOR if code == FALLBACK else 0.0)
+        for code in engine.categories
+    }
+    top = max(raw.values(), default=0.0)
+    weights = {code: math.exp((value - top) / TEMPERATURE) for code, value in raw.items()}
+    total = sum(weights.values()) or 1.0
+    words = {code: scores[code].words for code in engine.categories if code in scores}
+    return {code: weight / total for code, weight in weights.items()}, words
+
+
+def blend(rules: dict[str, float], model: dict[str, float] | None, alpha: float) -> dict[str, float]:
+    if model is None:
+        return dict(rules)
+    return {code: (1 - alpha) * share + alpha * model.get(code, 0.0) for code, share in rules.items()}
+
+
+def categorise(engine: Engine, title: str, content: str, model: CategoryModel | None = None) -> list[Ranked]:
+    """Every configured category, most likely first."""
+    by_rules, words = rule_probabilities(engine, title, content)
+    by_model = model.probabilities(title, content) if model is not None else None
+    blended = blend(by_rules, by_model, model.alpha if model is not None else 0.0)
+    ranked = [
+        Ranked(code, share, words.get(code, ()), by_model.get(code, 0.0) if by_model is not None else None)
+        for code, share in blended.items()
+    ]
+    # Ties (no word, no model) keep the configured order, the fallback first.
+    order = {code: index for index, code in enumerate(engine.categories)}
+    return sorted(ranked, key=lambda item: (-item.score, item.code != FALLBACK, order[item.code]))
+
+
+def urgency(engine: Engine, title: str, content: str) -> UrgencyScore:
+    return urgency_score(engine.rules, document(title), document(content))
+
+
+def agency_for(config: TriageConfig, category: str, units: tuple[str, ...]) -> str | None:
+    """The agency for a category in the most specific unit that names one
+    (`units`: the commune, then its province)."""
+    for unit in units:
+        found = config.agencies_by_unit.get(unit, {}).get(category)
+        if found:
+            return found
+    return config.agencies.get(category)
+
+
+def suggest_agency(config: TriageConfig, ranked: list[Ranked], units: tuple[str, ...]) -> dict[str, object] | None:
+    shares: dict[str, float] = {}
+    for item in ranked:
+        agency = agency_for(config, item.code, units)
+        if agency:
+            shares[agency] = shares.get(agency, 0.0) + item.score
+    if not shares:
+        return None
+    # The agency of the best category wins ties and near-ties: it is what a
+    # coordinator would pick reading the top suggestion.
+    first = agency_for(config, ranked[0].code, units) if ranked else None
+    best = max(shares, key=lambda code: (shares[code], code == first))
+    return {"code": best, "score": round(shares[best], 3)}
