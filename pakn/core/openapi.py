@@ -77,7 +77,8 @@ class Contract:
     headers: tuple[str, ...] = ()
     multipart: bool = False
     bearer: bool = False
-    binary: bool = False
+    # Media types of a file reply (a 200 that is not JSON), e.g. ("text/csv",).
+    binary: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     links: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -92,7 +93,7 @@ def document(
     headers: Iterable[str] = (),
     multipart: bool = False,
     bearer: bool = False,
-    binary: bool = False,
+    binary: Iterable[str] = (),
     tags: Iterable[str] = (),
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     links: Mapping[str, Mapping[str, Any]] | None = None,
@@ -110,7 +111,7 @@ def document(
         tuple(headers),
         multipart,
         bearer,
-        binary,
+        tuple(binary),
         tuple(tags),
         dict(parameters or {}),
         dict(links or {}),
@@ -253,7 +254,8 @@ def _responses(contract: Contract, refs: Refs) -> dict[str, Any]:
         success = min(status for status in contract.responses if 200 <= status < 300)
         responses[str(success)]["links"] = {name: dict(link) for name, link in contract.links.items()}
     if contract.binary:
-        responses["200"] = {"description": "File", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        file = {"schema": {"type": "string", "format": "binary"}}
+        responses["200"] = {"description": "File", "content": {kind: file for kind in contract.binary}}
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
     responses["default"] = {"description": "Problem (RFC 9457)", "content": problem}
     return responses

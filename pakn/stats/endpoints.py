@@ -124,7 +124,7 @@ async def stats_breakdown(request: Request) -> Response:
     summary="Xuất số liệu theo nhóm ra CSV hoặc XLSX (Export the breakdown)",
     query=list(EXPORT_PARAMETERS),
     parameters=EXPORT_PARAMETERS,
-    binary=True,
+    binary=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     bearer=True,
     tags=["stats"],
 )

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from pakn.accounts.auth import staff_from_token
 from pakn.accounts.reach import can_see
+from pakn.attachments.inspect import ACCEPTED_TYPES
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
 from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
 from pakn.core.i18n import request_language
@@ -126,7 +127,7 @@ async def readable_feedback(request: Request) -> Feedback:
 
 @document(
     summary="Tệp đính kèm (An attachment, for the report's owner and staff)",
-    binary=True,
+    binary=ACCEPTED_TYPES,
     bearer=True,
     parameters={"attachment_id": ROW_ID_SCHEMA},
 )
