@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Case, Q, Subquery, When
+from tortoise.expressions import Case, F, Q, Subquery, When
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from pakn.accounts.reach import reach_filter
 from pakn.core.pagination import decode_cursor, encode_cursor
 from pakn.core.problems import bad_request
+from pakn.deadlines.policy import DeadlineState
 from pakn.domain.status import HANDLED, Status
 from pakn.models import AdminUnit, Attachment, Feedback, StaffUser
 from pakn.triage.intelligence.search import text_condition, tracking_code_of
@@ -82,7 +83,9 @@ def _conditions(params: QueueFilters, now: datetime, tz: ZoneInfo) -> Iterator[Q
     if params.urgent is not None:
         yield Q(urgent=params.urgent)
     if params.overdue is not None:
-        yield _overdue(params.overdue, now)
+        yield _state(DeadlineState.OVERDUE, now) if params.overdue else _not_overdue(now)
+    if params.deadline_state is not None:
+        yield _state(DeadlineState(params.deadline_state), now)
     if params.created_from is not None:
         yield Q(created_at__gte=_utc(_start(params.created_from, tz)))
     if params.created_to is not None:
@@ -91,13 +94,30 @@ def _conditions(params: QueueFilters, now: datetime, tz: ZoneInfo) -> Iterator[Q
         yield from _search(params.q)
 
 
-def _overdue(wanted: bool, now: datetime) -> Q:
-    late = Q(deadline__lt=_utc(now)) & ~Q(status__in=HANDLED_VALUES)
-    if wanted:
-        return late
-    # Spelled out rather than ~late: NOT (NULL < now) is NULL in SQL, which
+def _reached(field: str, now: datetime) -> Q:
+    """`field` is reached as of the report's own clock: now, or, while it waits
+    for the citizen, the moment the information was asked for (the clock stops;
+    pakn.deadlines.policy.deadline_state says the same in Python)."""
+    running = ~Q(status=Status.INFO_REQUESTED.value) & Q(**{f"{field}__lte": _utc(now)})
+    paused = Q(status=Status.INFO_REQUESTED.value) & Q(**{f"{field}__lte": F("info_requested_at")})
+    return running | paused
+
+
+def _state(state: DeadlineState, now: datetime) -> Q:
+    open_with_deadline = ~Q(status__in=HANDLED_VALUES) & Q(deadline__isnull=False)
+    overdue = _reached("deadline", now)
+    if state is DeadlineState.OVERDUE:
+        return open_with_deadline & overdue
+    due_soon = Q(due_soon_at__isnull=False) & _reached("due_soon_at", now)
+    if state is DeadlineState.DUE_SOON:
+        return open_with_deadline & ~overdue & due_soon
+    return open_with_deadline & ~overdue & ~due_soon
+
+
+def _not_overdue(now: datetime) -> Q:
+    # Spelled out rather than ~overdue: NOT (NULL < now) is NULL in SQL, which
     # would drop every report without a deadline.
-    return Q(deadline__isnull=True) | Q(deadline__gte=_utc(now)) | Q(status__in=HANDLED_VALUES)
+    return Q(deadline__isnull=True) | Q(status__in=HANDLED_VALUES) | ~_reached("deadline", now)
 
 
 def _start(value: date | datetime, tz: ZoneInfo) -> datetime:

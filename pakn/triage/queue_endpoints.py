@@ -64,6 +64,11 @@ FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
     ),
     "urgent": _FLAG,
     "overdue": _described(_FLAG, "Đã quá hạn mà chưa xử lý xong / past the deadline and not handled"),
+    "deadline_state": _described(
+        {"type": "string", "enum": ["on_track", "due_soon", "overdue", ""]},
+        "Tình trạng thời hạn (đồng hồ dừng khi chờ công dân bổ sung)"
+        " / deadline state (the clock stops while waiting for the citizen)",
+    ),
     "created_from": _described(
         _WHEN,
         "Từ ngày YYYY-MM-DD (0 giờ, giờ Việt Nam) hoặc thời điểm ISO; không có múi giờ là giờ Việt Nam"

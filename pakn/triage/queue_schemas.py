@@ -82,6 +82,7 @@ class QueueFilters(BaseModel):
     admin_unit: str | None = Field(None, max_length=16, pattern=CODE_PATTERN)
     urgent: bool | None = None
     overdue: bool | None = None
+    deadline_state: Literal["on_track", "due_soon", "overdue"] | None = None
     created_from: date | datetime | None = None
     created_to: date | datetime | None = None
     q: str | None = Field(None, max_length=200)

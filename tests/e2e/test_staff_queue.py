@@ -14,6 +14,7 @@ from pakn.core.pagination import encode_cursor
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
 from pakn.models import AdminUnit, Feedback
+from tests.e2e.workflow_helpers import citizen_submits
 from tests.factories import feedback_body, new_key, png_bytes
 from tests.staff import Staff, ensure_agency, make_staff
 
@@ -380,3 +381,37 @@ async def test_the_queue_routes_are_in_the_openapi_document(client: httpx.AsyncC
     limit = next(param for param in queue["parameters"] if param["name"] == "limit")
     assert limit["schema"]["maximum"] == 200
     assert "status" not in {param["name"] for param in spec["paths"][COUNTS]["get"]["parameters"]}
+
+
+async def test_the_deadline_state_filter_stops_the_clock_while_waiting_for_the_citizen(
+    client: httpx.AsyncClient,
+) -> None:
+    coordinator = await make_staff(Role.COORDINATOR)
+    now = datetime.now(UTC)
+    cases = {
+        "on track": dict(deadline=now + timedelta(days=3), due_soon_at=now + timedelta(days=2)),
+        "due soon": dict(deadline=now + timedelta(hours=3), due_soon_at=now - timedelta(hours=1)),
+        "late": dict(deadline=now - timedelta(hours=1), due_soon_at=now - timedelta(days=1)),
+        # Asked for information before the deadline: frozen on track although the deadline passed.
+        "waiting": dict(
+            deadline=now - timedelta(hours=1),
+            due_soon_at=now - timedelta(hours=5),
+            status="info_requested",
+            info_requested_at=now - timedelta(days=1),
+        ),
+    }
+    for title, fields in cases.items():
+        created = await citizen_submits(client, title=title)
+        await Feedback.filter(id=created["id"]).update(**fields)
+
+    async def titles(**params: str) -> set[str]:
+        reply = await client.get(URL, params=params, headers=coordinator.headers)
+        assert reply.status_code == 200, reply.text
+        return {item["title"] for item in reply.json()["items"]}
+
+    assert await titles(deadline_state="overdue") == {"late"}
+    assert await titles(overdue="true") == {"late"}
+    assert await titles(deadline_state="due_soon") == {"due soon"}
+    assert await titles(deadline_state="on_track") == {"on track", "waiting"}
+    bad = await client.get(URL, params={"deadline_state": "late"}, headers=coordinator.headers)
+    assert bad.status_code in (400, 422)
