@@ -12,12 +12,12 @@ from pakn.accounts.endpoints import read_json
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
-from pakn.core.problems import method_not_allowed, not_found
+from pakn.core.problems import not_found
+from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.models import ApiClient
 from pakn.open311 import apikeys
 from pakn.open311.schemas import ApiClientCreate, ApiClientCreated, ApiClientList, ApiClientOut
 
-ID_MAX = 2**63 - 1
 NO_STORE = {"Cache-Control": "no-store"}
 TAGS = ["admin"]
 PATH = "/api/v1/admin/api-clients"
@@ -61,30 +61,18 @@ async def create_client(request: Request) -> Response:
     responses={200: ApiClientOut},
     bearer=True,
     tags=TAGS,
-    parameters={"client_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
+    parameters={"client_id": ROW_ID_SCHEMA},
 )
 async def revoke_client(request: Request) -> Response:
     require_role(await current_staff(request))
-    raw = request.path_params["client_id"]
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= ID_MAX):
-        raise not_found()
-    client = await ApiClient.get_or_none(id=int(raw))
+    client = await ApiClient.get_or_none(id=request.path_params["client_id"])
     if client is None:
         raise not_found()
     return json_response(client_view(await apikeys.revoke(client, now_of(request)), request), headers=NO_STORE)
 
 
-async def other_method(request: Request) -> Response:
-    """GET and POST are two Routes of one path: Starlette would answer any other
-    method from the first alone (Allow: GET, HEAD), so this one names both."""
-    problem = method_not_allowed()
-    problem.headers["Allow"] = "GET, HEAD, POST"
-    raise problem
-
-
 routes = [
     Route(PATH, list_clients, methods=["GET"]),
     Route(PATH, create_client, methods=["POST"]),
-    Route(PATH, other_method, methods=["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]),
-    Route(f"{PATH}/{{client_id}}/revoke", revoke_client, methods=["POST"]),
+    Route(f"{PATH}/{{client_id:id}}/revoke", revoke_client, methods=["POST"]),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Receive, Scope, Send
 
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
 from pakn.core.i18n import request_language
@@ -175,13 +176,19 @@ def _partial_methods(route: BaseRoute, request: Request) -> set[str]:
     return set(getattr(route, "methods", None) or ()) if match is Match.PARTIAL else set()
 
 
-async def _fallback(request: Request) -> Response:
-    last = request.url.path.rsplit(".", 1)
-    fmt = last[1] if len(last) == 2 and last[1] in FORMATS else "json"
-    try:
-        return await fallback(request, fmt)
-    except Problem as problem:
-        return error_reply(request, fmt, problem)
+class _Fallback:
+    """An ASGI app rather than a function, so that its Route takes every method
+    (a function endpoint defaults to GET) and 404 and 405 speak Open311 too."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        last = request.url.path.rsplit(".", 1)
+        fmt = last[1] if len(last) == 2 and last[1] in FORMATS else "json"
+        try:
+            response = await fallback(request, fmt)
+        except Problem as problem:
+            response = error_reply(request, fmt, problem)
+        await response(scope, receive, send)
 
 
 ROUTES: list[BaseRoute] = [
@@ -191,8 +198,7 @@ ROUTES: list[BaseRoute] = [
     Route("/requests.{fmt}", _open311(requests), methods=["GET", "POST"], name="open311_requests"),
     Route("/requests/{id}.{fmt}", _open311(one_request), methods=["GET"], name="open311_request"),
     Route("/tokens/{token}.{fmt}", _open311(token), methods=["GET"], name="open311_token"),
-    # Any method (a function endpoint would default to GET only), so that 404 and 405 speak Open311 too.
-    Route("/{rest:path}", _fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+    Route("/{rest:path}", _Fallback()),
 ]
 
 mount = Mount(PREFIX, routes=ROUTES)

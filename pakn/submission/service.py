@@ -195,7 +195,7 @@ def _feedback_fields(data: FeedbackCreate) -> dict[str, Any]:
         "channel": data.channel,
         "lat": location.lat if location else None,
         "lon": location.lon if location else None,
-        "address": location.address if location else "",
+        "address": clean(location.address) if location else "",
         "admin_unit_id": location.admin_unit_code if location else None,
         "contact_name": contact.name if contact else None,
         "contact_phone": contact.phone if contact else None,

@@ -98,6 +98,10 @@ async def test_a_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> No
     response = await client.delete(f"{BASE}/requests.json")
     assert response.status_code == 405 and response.json()[0]["code"] == 405
     assert response.headers["allow"] == "GET, HEAD, POST"
+    for method in ("TRACE", "PATCH"):
+        other = await client.request(method, f"{BASE}/services/giao-thong.xml")
+        assert other.status_code == 405 and other.headers["allow"] == "GET, HEAD"
+        assert xml_of(other).findtext("error/code") == "405"
 
 
 async def test_requests_show_consented_reports_masked_and_without_contact(client: httpx.AsyncClient) -> None:

@@ -9,7 +9,6 @@ app (tests, scripts) gets the shipped defaults.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +23,6 @@ from pakn.triage.intelligence.suggestions import Engine, categorise, suggest_age
 from pakn.triage.intelligence.training import cache
 
 FORMAT = 1
-log = logging.getLogger(__name__)
 _engine: Engine | None = None
 
 
@@ -70,9 +68,9 @@ def search_fields(tracking_code: str, title: str, content: str) -> dict[str, str
 
 
 async def assess(report: Report, now: datetime) -> dict[str, Any]:
-    """Fields to store with the new report: search copies, `suggestions`,
-    `suggested_category_id` (only when the citizen chose none), and
-    `urgent`/`priority` when danger words are found."""
+    """Fields to store with the new report: `suggestions`,
+    `suggested_category_id` (only when the citizen chose none), and `urgent`,
+    `priority` and the urgent deadline when danger words are found."""
     engine = current_engine()
     model = await cache.current(now, engine.config.model_check_seconds)
     ranked = categorise(engine, report.title, report.content, model)
