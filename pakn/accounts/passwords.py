@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Verifying against this when the account does not exist keeps the timing of
-# "no such user" and "wrong password" alike.
-_DUMMY_HASH = _hasher.hash("pakn-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so that "no such user"
+    and "wrong password" take alike. Made on first use: hashing at import would
+    cost every `pakn` command a second."""
+    return _hasher.hash("pakn-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -17,7 +24,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, stored_hash: str | None) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

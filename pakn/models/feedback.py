@@ -95,6 +95,7 @@ class Feedback(Model):
             ("channel", "created_at"),
             ("created_at",),
             ("agency_id", "status", "created_at"),
+            ("agency_id", "created_at"),
             ("status", "deadline"),
             ("status", "due_soon_at"),
             ("handled_at",),
