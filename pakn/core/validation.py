@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 
 from pakn.core.problems import FieldError, Problem, malformed_json, unprocessable
 
@@ -52,6 +52,18 @@ class LocalizedValueError(ValueError):
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
+
+
+class QueryParams(BaseModel):
+    """Query-string parameters: an empty value (`?category=`) means "not given",
+    as a form left blank does."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:

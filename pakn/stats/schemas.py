@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pakn.core.validation import LocalizedValueError
+from pakn.core.validation import LocalizedValueError, QueryParams
 from pakn.domain.channels import Channel
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -68,20 +68,13 @@ def _in_range(day: date) -> date:
     return day
 
 
-class PeriodQuery(BaseModel):
+class PeriodQuery(QueryParams):
     """`from` inclusive, `to` exclusive, both local dates; either may be left out."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: date | None = Field(None, alias="from")
     end: date | None = Field(None, alias="to")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
 
     @field_validator("start", "end", mode="before")
     @classmethod

@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pakn.core.validation import LocalizedValueError
+from pakn.core.validation import LocalizedValueError, QueryParams
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 
@@ -70,7 +70,7 @@ def parse_statuses(value: Any) -> tuple[Status, ...]:
     return tuple(dict.fromkeys(Status(item) for item in items))
 
 
-class QueueFilters(BaseModel):
+class QueueFilters(QueryParams):
     """What both the queue and its counts filter on."""
 
     # Other parameters (cursor, limit, status for the counts) are read elsewhere.
@@ -86,13 +86,6 @@ class QueueFilters(BaseModel):
     created_from: date | datetime | None = None
     created_to: date | datetime | None = None
     q: str | None = Field(None, max_length=200)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
 
     @field_validator("urgent", "overdue", mode="before")
     @classmethod
