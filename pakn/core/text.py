@@ -8,6 +8,9 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+# An e-mail address as far as a form can tell: one @, a dotted domain.
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
+
 # Control characters other than tab and newlines never belong in a report.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

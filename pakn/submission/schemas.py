@@ -8,12 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pakn.core.text import CleanStr
+from pakn.core.text import EMAIL, CleanStr
 from pakn.core.validation import LocalizedValueError
 from pakn.geo import in_vietnam
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{7,18}[0-9]$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
 
 
 class StrictInput(BaseModel):
@@ -54,7 +53,7 @@ class ContactIn(StrictInput):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value and not _EMAIL.match(value):
+        if value and not EMAIL.match(value):
             raise LocalizedValueError("Địa chỉ e-mail không hợp lệ.", "Invalid e-mail address.")
         return value.lower() if value else None
 
