@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -192,6 +193,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     log_level: str = Field("info", pattern=r"^(debug|info|warning|error)$")
     db_pool_size: int = Field(10, ge=1, le=200)
+    # Proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is
+    # believed; from anyone else the header is ignored (pakn/core/clients.py).
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
     # Off on extra API replicas (`pakn scheduler` or one `pakn serve` runs the jobs).
     scheduler_enabled: bool = True
     # E-mail: with no SMTP host, mail is written as .eml files under var_dir/outbox.
@@ -230,6 +234,14 @@ class Settings(BaseSettings):
         if known and unknown:
             raise ValueError(f"open311.attributes: unknown category {', '.join(unknown)}")
         return self
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: Any) -> Any:
+        """`10.0.0.0/8,192.0.2.7` in the environment; a list in TOML."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("timezone")
     @classmethod

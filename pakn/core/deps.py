@@ -7,6 +7,7 @@ from datetime import datetime
 from starlette.requests import Request
 
 from pakn.attachments.storage import Storage
+from pakn.core.clients import client_address
 from pakn.settings import Settings
 
 
@@ -23,6 +24,11 @@ def storage_of(request: Request) -> Storage:
 def server_key_of(request: Request) -> bytes:
     key: bytes = request.app.state.server_key
     return key
+
+
+def client_address_of(request: Request) -> str:
+    """The client's address, X-Forwarded-For believed only from trusted proxies."""
+    return client_address(request, settings_of(request).trusted_proxies)
 
 
 def now_of(request: Request) -> datetime:

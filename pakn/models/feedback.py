@@ -38,6 +38,9 @@ class Feedback(Model):
     contact_email = fields.CharField(max_length=254, null=True)
     is_anonymous = fields.BooleanField(default=True)
     device_id = fields.CharField(max_length=200, null=True)
+    # The address the report came from (behind a trusted proxy, the forwarded
+    # one): staff-only, for rejecting a flood of spam from one source.
+    client_address = fields.CharField(max_length=64, null=True)
     is_public = fields.BooleanField(default=True)
 
     agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
@@ -57,8 +60,12 @@ class Feedback(Model):
     # the same without spaces so that run-together input still matches.
     search_text = fields.TextField(default="")
     search_compact = fields.TextField(default="")
-    # Triage suggestions computed at intake: categories, agency, duplicates.
+    # Triage suggestions computed after intake: categories, agency, duplicates.
     suggestions = fields.JSONField(null=True)
+    # The assessment is deferred work: set at intake (pending), pushed ahead by the
+    # worker that claims it (its lease), cleared when the result is stored.
+    assess_after = UtcDatetimeField(null=True)
+    assess_attempts = fields.SmallIntField(default=0)
     suggested_category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
     )
@@ -99,6 +106,9 @@ class Feedback(Model):
             ("status", "deadline"),
             ("status", "due_soon_at"),
             ("handled_at",),
+            ("assess_after",),
+            ("device_id", "created_at"),
+            ("client_address", "created_at"),
         )
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
+from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
 from pakn.core.i18n import request_language
 from pakn.core.problems import Problem, internal_error
 from pakn.open311 import apikeys, forms, queries, service, xml
@@ -136,7 +136,13 @@ async def _post_request(request: Request, fmt: str) -> Response:
     try:
         files = await inspect_all((form.media,) if form.media else (), settings.limits)
         created = await service.create_request(
-            new, client, files, storage=storage_of(request), server_key=server_key_of(request), now=now_of(request)
+            new,
+            client,
+            files,
+            client_address=client_address_of(request),
+            storage=storage_of(request),
+            server_key=server_key_of(request),
+            now=now_of(request),
         )
     except Problem as problem:
         raise forms.as_open311(problem) from None

@@ -89,6 +89,7 @@ async def create_request(
     client: ApiClient,
     files: tuple[CleanFile, ...],
     *,
+    client_address: str | None = None,
     storage: Storage,
     server_key: bytes,
     now: datetime,
@@ -101,6 +102,7 @@ async def create_request(
         api_client_id=client.id,
         attributes=new.attributes,
         media_url=new.media_url,
+        client_address=client_address,
     )
     outcome = await submit(submission, storage=storage, server_key=server_key, now=now)
     code = outcome.created.tracking_code

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from pakn.accounts.auth import staff_from_token
 from pakn.accounts.reach import can_see
 from pakn.attachments.inspect import ACCEPTED_TYPES
-from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
+from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
 from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
 from pakn.core.i18n import request_language
 from pakn.core.routing import ROW_ID_SCHEMA
@@ -92,7 +92,9 @@ async def create_feedback(request: Request) -> Response:
     if outcome is None:
         files = await intake.inspect_all(received.uploads, settings.limits)
         outcome = await service.submit(
-            service.Submission(submission.data, key, submission.upload_digests, files),
+            service.Submission(
+                submission.data, key, submission.upload_digests, files, client_address=client_address_of(request)
+            ),
             storage=storage_of(request),
             server_key=server_key_of(request),
             now=now_of(request),

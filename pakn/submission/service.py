@@ -42,6 +42,8 @@ class Submission:
     api_client_id: int | None = None
     attributes: dict[str, Any] | None = None
     media_url: str | None = None
+    # Where the request came from (staff-only, for rejecting spam by source).
+    client_address: str | None = None
 
     @cached_property
     def request_hash(self) -> str:
@@ -136,6 +138,7 @@ async def _create(
             tracking_code = secrets.new_tracking_code(now)
             feedback = await Feedback.create(
                 **{**_feedback_fields(submission.data), **_door_fields(submission)},
+                client_address=submission.client_address,
                 tracking_code=tracking_code,
                 **search_fields(tracking_code, submission.data.title, submission.data.content),
                 access_token_hash=secrets.hash_token(token),
