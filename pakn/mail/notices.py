@@ -17,7 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from pakn.domain.status import Status
 from pakn.mail.config import current_settings
-from pakn.mail.outbox import enqueue
+from pakn.mail.outbox import enqueue, message_row
 from pakn.mail.render import render
 from pakn.models import Feedback
 
@@ -42,9 +42,26 @@ def notice_for(action: str, target: Status) -> str | None:
     return None
 
 
-async def notify_received(feedback: Feedback, now: datetime, connection: BaseDBAsyncClient) -> bool:
-    """Hook for submission: call inside the transaction that created the report."""
-    return await _queue(feedback, RECEIVED, {}, now, connection)
+def received_message(feedback: Feedback, now: datetime) -> dict[str, Any] | None:
+    """The "received" notice of a report being stored, as an outbox row that the
+    submission writes in its own statement (the report has no id yet: the
+    tracking code, unique too, names the message)."""
+    if not feedback.contact_email:
+        return None
+    text, html = render("notice_received", feedback=feedback, name=_name(feedback), tz=current_settings().tz)
+    return message_row(
+        f"citizen:{feedback.tracking_code}:{RECEIVED}",
+        f"citizen_{RECEIVED}",
+        [feedback.contact_email],
+        SUBJECTS[RECEIVED].format(code=feedback.tracking_code),
+        text,
+        html,
+        now,
+    )
+
+
+def _name(feedback: Feedback) -> str:
+    return feedback.contact_name or "ông/bà"
 
 
 async def notify_citizen(
@@ -71,8 +88,7 @@ async def _queue(
 ) -> bool:
     if not feedback.contact_email:
         return False
-    name = feedback.contact_name or "ông/bà"
-    text, html = render(f"notice_{notice}", feedback=feedback, name=name, tz=current_settings().tz, **context)
+    text, html = render(f"notice_{notice}", feedback=feedback, name=_name(feedback), tz=current_settings().tz, **context)
     return await enqueue(
         dedupe_key=f"citizen:{feedback.id}:{notice}:v{feedback.version}",
         kind=f"citizen_{notice}",

@@ -9,6 +9,7 @@ schedulers or a retried request that queue the same message end with one row.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -44,17 +45,7 @@ async def enqueue(
     try:
         async with context as savepoint:
             await OutboxMessage.create(
-                using_db=savepoint,
-                dedupe_key=dedupe_key,
-                kind=kind,
-                recipients=list(recipients),
-                subject=subject[:MAX_SUBJECT],
-                body_text=text,
-                body_html=html,
-                status="queued",
-                attempts=0,
-                next_attempt_at=now.astimezone(UTC),
-                created_at=now.astimezone(UTC),
+                using_db=savepoint, **message_row(dedupe_key, kind, recipients, subject, text, html, now)
             )
     except IntegrityError:
         # Only a taken key means "already queued"; any other violation is a bug.
@@ -62,6 +53,25 @@ async def enqueue(
             return False
         raise
     return True
+
+
+def message_row(
+    dedupe_key: str, kind: str, recipients: list[str], subject: str, text: str, html: str | None, now: datetime
+) -> dict[str, Any]:
+    """The fields of a queued message, for `enqueue` and for writers that insert
+    the row in a statement of their own (the one-statement submission)."""
+    return {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "recipients": list(recipients),
+        "subject": subject[:MAX_SUBJECT],
+        "body_text": text,
+        "body_html": html,
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": now.astimezone(UTC),
+        "created_at": now.astimezone(UTC),
+    }
 
 
 STATUSES = ("queued", "sending", "sent", "failed")

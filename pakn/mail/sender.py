@@ -7,9 +7,10 @@ without them the sender uses those registered by `create_app` through
 Returns a `FlushResult` (sent, retried, failed counts) for logs.
 
 Exactly once, as far as SMTP allows:
-- A message is claimed by one conditional UPDATE per row (queued and due, or
-  `sending` with an expired lease) that sets `sending` and a lease; the database
-  lets one flusher win each row, so two flushers never send the same message.
+- Messages are claimed in batches through `pakn.core.leases` (queued and due,
+  or `sending` with an expired lease): one statement sets `sending` and a lease,
+  and the database lets one flusher win each row, so two flushers never send
+  the same message.
 - A claim counts as an attempt, so a message that crashes the sender every time
   still ends `failed` instead of looping.
 - After a crash mid-send the lease expires and the message is claimed again.
@@ -26,8 +27,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import F, Q
-
+from pakn.core import leases
 from pakn.mail import message as messages
 from pakn.mail.config import current_settings
 from pakn.mail.transport import Transport, transport_for
@@ -73,28 +73,18 @@ async def flush_outbox(now: datetime, settings: Settings | None = None) -> Flush
     return result
 
 
-def _due(now: datetime, config: MailConfig) -> Q:
-    lease_expired = Q(status="sending", locked_until__lte=now)
-    return (Q(status="queued", next_attempt_at__lte=now) | lease_expired) & Q(attempts__lt=config.max_attempts)
+# Queued and due, or claimed by a sender whose lease ran out (it crashed mid-send).
+OUTBOX = leases.Queue(
+    table="outbox_message",
+    due="((status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until <= ?)) AND attempts < ?",
+    order_by="next_attempt_at, id",
+    claim="status = 'sending', locked_until = ?, attempts = attempts + 1",
+)
 
 
 async def _claim(now: datetime, config: MailConfig) -> list[OutboxMessage]:
-    candidates = (
-        await OutboxMessage.filter(_due(now, config))
-        .order_by("next_attempt_at", "id")
-        .limit(config.batch_size)
-        .values_list("id", flat=True)
-    )
     lease = now + timedelta(seconds=config.lease_seconds)
-    claimed_ids = []
-    for row_id in candidates:
-        # The same condition again: whoever updates the row first wins it; on
-        # PostgreSQL the loser's UPDATE waits for the winner, re-checks and matches nothing.
-        won = await OutboxMessage.filter(_due(now, config), id=row_id).update(
-            status="sending", locked_until=lease, attempts=F("attempts") + 1
-        )
-        if won:
-            claimed_ids.append(row_id)
+    claimed_ids = await leases.claim(OUTBOX, [now, now, config.max_attempts], [lease], config.batch_size)
     return list(await OutboxMessage.filter(id__in=claimed_ids).order_by("id"))
 
 

@@ -48,6 +48,15 @@ async def triage_retrain(now: datetime) -> object:
     return await retrain(now)
 
 
+async def triage_assess(now: datetime) -> object:
+    # A safety net and an operator's handle: the worker loop (runner.assessing)
+    # normally assesses each report within a second.
+    from pakn.triage.intelligence.deferred import drain
+    from pakn.triage.intelligence.intake import current_engine
+
+    return await drain(now, current_engine().config)
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -65,6 +74,10 @@ def _every_minutes(settings: Settings) -> BaseTrigger:
 
 def _every_seconds(settings: Settings) -> BaseTrigger:
     return IntervalTrigger(seconds=settings.scheduler.outbox_flush_seconds, timezone=settings.tz)
+
+
+def _every_minute(settings: Settings) -> BaseTrigger:
+    return IntervalTrigger(minutes=1, timezone=settings.tz)
 
 
 def _daily(settings: Settings) -> BaseTrigger:
@@ -88,6 +101,7 @@ JOBS: tuple[Job, ...] = (
     Job("auto-close", "Tự động đóng, từ chối hồ sơ thiếu / close and expire", auto_close, _daily, catch_up=True),
     Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", weekly_digest, _weekly, catch_up=True),
     Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", outbox_flush, _every_seconds),
+    Job("triage-assess", "Đánh giá phản ánh mới còn chờ / assess waiting reports", triage_assess, _every_minute),
     Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
 )
 BY_NAME = {job.name: job for job in JOBS}

@@ -117,12 +117,27 @@ async def running_jobs(settings: Settings) -> AsyncIterator[JobScheduler | None]
     if not settings.scheduler_enabled:
         yield None
         return
-    scheduler = JobScheduler(settings)
-    scheduler.start()
+    async with assessing(settings):
+        scheduler = JobScheduler(settings)
+        scheduler.start()
+        try:
+            yield scheduler
+        finally:
+            await scheduler.stop()
+
+
+@asynccontextmanager
+async def assessing(settings: Settings) -> AsyncIterator[None]:
+    """The deferred triage assessment, running beside the jobs: a loop rather
+    than a job, because a new report should be assessed within a second."""
+    from pakn.triage.intelligence.deferred import Worker
+
+    worker = Worker(settings)
+    worker.start()
     try:
-        yield scheduler
+        yield
     finally:
-        await scheduler.stop()
+        await worker.stop()
 
 
 async def serve_jobs(settings: Settings) -> None:
@@ -137,10 +152,11 @@ async def serve_jobs(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        scheduler = JobScheduler(settings)
-        scheduler.start()
-        log.info("scheduler started", extra={"jobs": [job.name for job in scheduler.jobs]})
-        await stop.wait()
-        await scheduler.stop()
+        async with assessing(settings):
+            scheduler = JobScheduler(settings)
+            scheduler.start()
+            log.info("scheduler started", extra={"jobs": [job.name for job in scheduler.jobs]})
+            await stop.wait()
+            await scheduler.stop()
     finally:
         await close_database()

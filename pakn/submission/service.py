@@ -1,4 +1,4 @@
-"""Submitting a report: one transaction, idempotent, files stored or none."""
+"""Submitting a report: one statement, idempotent, files stored or none."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from tortoise.models import Model
 
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage, new_key
@@ -18,13 +18,13 @@ from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
-from pakn.mail.notices import notify_received
-from pakn.models import AdminUnit, Attachment, Feedback, FeedbackEvent, IdempotencyRecord, StaffUser, Supplement
+from pakn.mail import notices
+from pakn.models import AdminUnit, Attachment, Feedback, FeedbackEvent, IdempotencyRecord, OutboxMessage, StaffUser
 from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
+from pakn.submission.write import Row, insert_report
 from pakn.text.normalise import clean
-from pakn.triage.intelligence.intake import assess_submission, search_fields
 
 TRACKING_CODE_ATTEMPTS = 5
 
@@ -76,7 +76,8 @@ async def find_replay(submission: Submission, server_key: bytes) -> Outcome | No
             "This Idempotency-Key was already used with a different request body.",
         )
     token = secrets.derived_access_token(server_key, record.key, record.request_hash)
-    return Outcome(FeedbackCreated(**record.response, access_token=token), replayed=True)
+    reply = {**record.response, "id": record.feedback_id}  # records written before the id was left out have it too
+    return Outcome(FeedbackCreated(**reply, access_token=token), replayed=True)
 
 
 async def submit(
@@ -88,22 +89,34 @@ async def submit(
     entered_by: StaffUser | None = None,
 ) -> Outcome:
     """Store a new report; `entered_by` is the staff member who typed in a
-    report received off-line."""
+    report received off-line. Triage (suggestions, urgency, duplicates, search
+    copies) runs after commit: `pakn.triage.intelligence.deferred`."""
     await _check_references(submission.data)
     for _ in range(TRACKING_CODE_ATTEMPTS):
         try:
             return await _create(submission, storage, server_key, now, entered_by)
-        except IntegrityError:
-            # Either a concurrent retry won the idempotency key (answer with its
-            # result) or, very rarely, the random tracking code was taken (try again).
-            replay = await find_replay(submission, server_key)
-            if replay is not None:
-                return replay
+        except IntegrityError as exc:
+            if _violated(exc, IdempotencyRecord, "key"):
+                # A concurrent retry won the idempotency key: answer with its result.
+                replay = await find_replay(submission, server_key)
+                if replay is not None:
+                    return replay
+            elif not _violated(exc, Feedback, "tracking_code"):
+                raise
+            # Very rarely the random tracking code was taken: draw another.
     raise Problem(503, "busy", "Hệ thống đang bận", "Service busy", "Vui lòng thử lại.", "Please retry.")
 
 
+def _violated(exc: IntegrityError, model: type[Model], column: str) -> bool:
+    """Whether the error is the unique key of `model.column` (PostgreSQL names
+    it `<table>_<column>_key`, SQLite says `<table>.<column>`)."""
+    table = model._meta.db_table
+    text = str(exc)
+    return f"{table}_{column}_key" in text or f"{table}.{column}" in text
+
+
 async def _check_references(data: FeedbackCreate) -> None:
-    if data.category and not await categories.is_active(data.category):
+    if data.category is not None and not await categories.is_active(data.category):
         raise field_problem(
             "category", "unknown_category", "Lĩnh vực không tồn tại.", "Unknown category."
         )
@@ -130,50 +143,87 @@ async def _create(
         if key
         else secrets.new_access_token()
     )
+    tracking_code = secrets.new_tracking_code(now)
+    values = {
+        **_feedback_fields(submission.data),
+        **_door_fields(submission),
+        "client_address": submission.client_address,
+        "tracking_code": tracking_code,
+        "access_token_hash": secrets.hash_token(token),
+        **intake_fields(submission.data.category, now),
+        # Triage is owed: the assessment worker claims the report from this instant.
+        "assess_after": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    created = FeedbackCreated(
+        id=0,
+        tracking_code=tracking_code,
+        access_token=token,
+        status=Status.RECEIVED.value,
+        created_at=now,
+        category=submission.data.category,
+    )
+    rows = [_submit_event(entered_by, now)]
+    if key:
+        # The unique key is the guard: a concurrent retry waits on it and fails.
+        # The reply is kept without the id (read back from the record's report)
+        # and without the token (derived again on replay, never stored).
+        response = created.model_dump(mode="json", exclude={"id", "access_token"})
+        rows.append(Row(IdempotencyRecord, {"key": key, "request_hash": submission.request_hash, "response": response, "created_at": now}))
+    if submission.data.contact and submission.data.contact.email:
+        message = notices.received_message(Feedback(**values), now)
+        if message is not None:
+            rows.append(Row(OutboxMessage, message, from_report={}))
     stored_keys: list[str] = []
-    # Suggestions, duplicates and urgency: read before the transaction, stored with the row.
-    triage = await assess_submission(submission.data, now)
     try:
-        async with in_transaction() as connection:
-            tracking_code = secrets.new_tracking_code(now)
-            feedback = await Feedback.create(
-                **{**_feedback_fields(submission.data), **_door_fields(submission)},
-                client_address=submission.client_address,
-                tracking_code=tracking_code,
-                **search_fields(tracking_code, submission.data.title, submission.data.content),
-                access_token_hash=secrets.hash_token(token),
-                # Urgency found at intake brings its own (shorter) deadline.
-                **{**intake_fields(submission.data.category, now), **triage},
-                created_at=now,
-                updated_at=now,
-            )
-            created = _created_reply(feedback, now)
-            if key:
-                # The unique key is the guard: a concurrent retry waits here and fails.
-                await IdempotencyRecord.create(
-                    key=key,
-                    request_hash=submission.request_hash,
-                    feedback=feedback,
-                    response=created.model_dump(mode="json", exclude={"access_token"}),
-                    created_at=now,
-                )
-            await store_attachments(feedback, submission.files, storage, stored_keys, now)
-            await FeedbackEvent.create(
-                feedback=feedback,
-                action="submit",
-                to_status=Status.RECEIVED,
-                is_public=True,
-                actor_user=entered_by,
-                actor=entered_by.username if entered_by else None,
-                created_at=now,
-            )
-            await notify_received(feedback, now, connection)
+        rows.extend(await store_files(submission.files, storage, stored_keys, now))
+        created.id = await insert_report(Feedback, values, rows)
     except BaseException:
         for stored in stored_keys:
             await storage.delete(stored)
         raise
-    created.access_token = token
     return Outcome(created, replayed=False)
+
+
+def _submit_event(entered_by: StaffUser | None, now: datetime) -> Row:
+    return Row(
+        FeedbackEvent,
+        {
+            "action": "submit",
+            "to_status": Status.RECEIVED,
+            "is_public": True,
+            "actor_user_id": entered_by.id if entered_by else None,
+            "actor": entered_by.username if entered_by else None,
+            "created_at": now,
+        },
+    )
+
+
+async def store_files(files: tuple[CleanFile, ...], storage: Storage, stored_keys: list[str], now: datetime) -> list[Row]:
+    """Write each file; its row, to insert with the report. `stored_keys` lists
+    what to delete if the write that follows fails."""
+    rows = []
+    for clean in files:
+        key = new_key(clean.extension, now)
+        await storage.save(key, clean.content)
+        stored_keys.append(key)
+        rows.append(Row(Attachment, _attachment_fields(clean, key, now)))
+    return rows
+
+
+def _attachment_fields(clean: CleanFile, key: str, now: datetime) -> dict[str, Any]:
+    return {
+        "storage_key": key,
+        "filename": clean.filename,
+        "content_type": clean.content_type,
+        "kind": clean.kind,
+        "size": len(clean.content),
+        "sha256": clean.sha256,
+        "width": clean.width,
+        "height": clean.height,
+        "created_at": now,
+    }
 
 
 def _door_fields(submission: Submission) -> dict[str, Any]:
@@ -207,43 +257,3 @@ def _feedback_fields(data: FeedbackCreate) -> dict[str, Any]:
         "device_id": data.device_id,
         "is_public": data.is_public,
     }
-
-
-def _created_reply(feedback: Feedback, now: datetime) -> FeedbackCreated:
-    return FeedbackCreated(
-        id=feedback.id,
-        tracking_code=feedback.tracking_code,
-        access_token="",
-        status=Status.RECEIVED.value,
-        created_at=now,
-        category=feedback.category_id,
-    )
-
-
-async def store_attachments(
-    feedback: Feedback,
-    files: tuple[CleanFile, ...],
-    storage: Storage,
-    stored_keys: list[str],
-    now: datetime,
-    supplement: Supplement | None = None,
-) -> None:
-    """Write each file, then its row; `stored_keys` lists what to delete if the
-    transaction around this fails."""
-    for clean in files:
-        key = new_key(clean.extension, now)
-        await storage.save(key, clean.content)
-        stored_keys.append(key)
-        await Attachment.create(
-            feedback=feedback,
-            supplement=supplement,
-            storage_key=key,
-            filename=clean.filename,
-            content_type=clean.content_type,
-            kind=clean.kind,
-            size=len(clean.content),
-            sha256=clean.sha256,
-            width=clean.width,
-            height=clean.height,
-            created_at=now,
-        )

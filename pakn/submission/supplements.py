@@ -12,9 +12,9 @@ from pakn.attachments.storage import Storage
 from pakn.core.problems import Problem, not_found
 from pakn.deadlines.service import resume_clock
 from pakn.domain.status import Status
-from pakn.models import Feedback, FeedbackEvent, Supplement
+from pakn.models import Attachment, Feedback, FeedbackEvent, Supplement
 from pakn.submission.schemas import SupplementCreate, SupplementCreated
-from pakn.submission.service import store_attachments
+from pakn.submission.service import store_files
 from pakn.triage.workflow import Action, IllegalMove, citizen_supplement
 
 
@@ -51,7 +51,8 @@ async def add_supplement(
             supplement = await Supplement.create(
                 using_db=connection, feedback=feedback, content=data.content, created_at=now
             )
-            await store_attachments(feedback, files, storage, stored_keys, now, supplement=supplement)
+            for row in await store_files(files, storage, stored_keys, now):
+                await Attachment.create(using_db=connection, feedback=feedback, supplement=supplement, **row.values)
             paused = resume_clock(feedback, now)  # the clock stopped while the citizen was asked
             feedback.status = target
             feedback.version += 1

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator
 from pakn.core.text import CleanStr
 from pakn.core.validation import LocalizedValueError
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
-from pakn.triage.intelligence.schemas import Suggestions
+from pakn.triage.intelligence.schemas import Assessment, Suggestions
 
 Note = Annotated[CleanStr, Field(max_length=5000)]
 RequiredNote = Annotated[CleanStr, Field(min_length=1, max_length=5000)]
@@ -218,7 +218,11 @@ class FeedbackStaff(BaseModel):
     rejected_at: datetime | None
     attachments: list[AttachmentOut]
     supplements: list[SupplementOut]
-    # Triage suggestions computed at intake, and the suggested category kept
-    # beside the citizen's own (which is never replaced).
+    # Triage suggestions computed just after intake, and the suggested category
+    # kept beside the citizen's own (which is never replaced).
+    assessment: Assessment = Field(
+        description="pending: suggestions, duplicates and urgency are still being computed (seconds); "
+        "done; failed: they could not be computed"
+    )
     suggested_category: str | None = None
     suggestions: Suggestions | None = None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pakn.deadlines.service import state_of
 from pakn.domain.roles import Role
-from pakn.triage.intelligence.schemas import suggestions_view
+from pakn.triage.intelligence.schemas import assessment_state, suggestions_view
 from pakn.domain.status import Status
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission.schemas import ContactIn
@@ -80,6 +80,7 @@ def staff_view(
             for item in supplements
         ],
         suggested_category=feedback.suggested_category_id,
+        assessment=assessment_state(feedback.assess_after, feedback.suggestions),
         suggestions=suggestions_view(feedback.suggestions),
     )
 

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from pakn.domain.roles import Role
 from pakn.mail import notices
-from pakn.models import Feedback, OutboxMessage
+from pakn.models import Feedback, OutboxMessage, Rating
 from pakn.submission import service as submission_service
+from pakn.submission.write import Row
 from pakn.submission.schemas import FeedbackCreate
 from pakn.triage import service as triage_service
 from tests.e2e.workflow_helpers import act, act_ok, citizen_submits
@@ -31,7 +33,7 @@ async def test_the_citizen_is_told_the_tracking_code_when_the_report_is_received
     created = await citizen_submits(client)
     [row] = await outbox()
     assert row.kind == "citizen_received" and row.recipients == ["an@example.vn"]
-    assert row.dedupe_key == f"citizen:{created['id']}:received:v1"
+    assert row.dedupe_key == f"citizen:{created['tracking_code']}:received"
     assert row.subject == f"[PAKN] Đã tiếp nhận phản ánh {created['tracking_code']}"
     assert created["tracking_code"] in row.body_text and "Kính gửi Nguyễn Văn An" in row.body_text
     assert created["tracking_code"] in row.body_html and row.body_html.startswith("<!DOCTYPE html>")
@@ -103,13 +105,18 @@ async def test_an_action_that_fails_after_queueing_queues_nothing(
 async def test_a_submission_that_fails_after_queueing_queues_nothing(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, app: object
 ) -> None:
-    async def queue_then_fail(*args: object) -> bool:
-        assert await notices.notify_received(*args)  # type: ignore[arg-type]
-        raise RuntimeError("the transaction fails after the notice was queued")
+    real_insert = submission_service.insert_report
 
-    monkeypatch.setattr(submission_service, "notify_received", queue_then_fail)
+    async def with_a_row_that_fails(model: object, values: object, rows: list[Row]) -> int:
+        # The notice is among `rows`; a second rating for the report breaks its
+        # one-rating key after it, in the same write.
+        assert any(row.model is OutboxMessage for row in rows)
+        rating = Row(Rating, {"score": 5, "created_at": datetime.now(UTC)})
+        return await real_insert(model, values, [*rows, rating, rating])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(submission_service, "insert_report", with_a_row_that_fails)
     submission = submission_service.Submission(data=FeedbackCreate.model_validate(feedback_body()))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(IntegrityError):
         await submission_service.submit(
             submission, storage=app.state.storage, server_key=b"k", now=datetime.now(UTC)  # type: ignore[attr-defined]
         )

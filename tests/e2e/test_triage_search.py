@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from pakn.domain.roles import Role
+from tests.assessing import assessed
 from tests.e2e.workflow_helpers import STAFF_URL, act_ok, citizen_submits
 from tests.factories import publish_answer
 from tests.staff import Staff, make_staff
@@ -21,12 +22,14 @@ async def coordinator(client: httpx.AsyncClient) -> Staff:
 
 
 async def found(client: httpx.AsyncClient, staff: Staff, q: str) -> list[str]:
+    await assessed()  # search copies are written by the assessment, just after the commit
     response = await client.get(STAFF_URL, params={"q": q}, headers=staff.headers)
     assert response.status_code == 200, response.text
     return [item["title"] for item in response.json()["items"]]
 
 
 async def detail(client: httpx.AsyncClient, staff: Staff, feedback_id: int) -> dict[str, Any]:
+    await assessed()
     response = await client.get(f"{STAFF_URL}/{feedback_id}", headers=staff.headers)
     assert response.status_code == 200, response.text
     return response.json()
@@ -55,6 +58,7 @@ async def test_the_public_feed_searches_too_but_never_by_personal_data(client: h
         await publish_answer(item["id"])
 
     async def public(q: str) -> list[str]:
+        await assessed()
         response = await client.get(PUBLIC_FEED, params={"q": q})
         assert response.status_code == 200, response.text
         return [item["title"] for item in response.json()["items"]]

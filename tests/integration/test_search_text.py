@@ -19,6 +19,7 @@ from pakn.submission.schemas import FeedbackCreate
 from pakn.triage import queue
 from pakn.triage.queue_schemas import QueueParams
 from tests.conftest import clear_written_tables
+from tests.assessing import assessed
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EVERYONE = StaffUser(role=Role.COORDINATOR)  # reach: all reports; never saved
@@ -35,6 +36,7 @@ async def submitted(tmp_path: Path, title: str, content: str) -> Feedback:
     outcome = await service.submit(
         service.Submission(data), storage=LocalStorage(tmp_path), server_key=b"k" * 32, now=datetime.now(TZ)
     )
+    await assessed()  # what the worker does just after the commit
     return await Feedback.get(id=outcome.created.id)
 
 

@@ -22,6 +22,7 @@ from pakn.submission.schemas import FeedbackCreate
 from pakn.triage.intelligence import training
 from pakn.triage.intelligence.intake import current_engine
 from pakn.triage.intelligence.suggestions import Engine
+from tests.assessing import assessed
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HERE = {"lat": 21.0245, "lon": 105.8412}
@@ -40,6 +41,7 @@ async def submitted(tmp_path: Path, content: str, at: datetime | None = None, **
     outcome = await service.submit(
         service.Submission(data), storage=LocalStorage(tmp_path), server_key=b"k" * 32, now=at or datetime.now(TZ)
     )
+    await assessed()  # what the worker does just after the commit
     return await Feedback.get(id=outcome.created.id)
 
 

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 from tortoise.expressions import Q
@@ -133,9 +134,12 @@ def rank(probe: Probe, candidates: Iterable[Candidate], scope: Scope) -> list[di
         for candidate in candidates
         if (distance := _distance(probe, candidate)) is None or distance <= scope.radius_m
     ]
-    texts = similarities(probe.text, [candidate.text for candidate, _ in near_enough])
+    # A flood repeats one text: compare each distinct text once.
+    distinct = list(dict.fromkeys(candidate.text for candidate, _ in near_enough))
+    by_text = dict(zip(distinct, similarities(probe.text, distinct).tolist(), strict=True))
+    texts = [by_text[candidate.text] for candidate, _ in near_enough]
     scored: list[tuple[float, dict[str, object]]] = []
-    for (candidate, distance), similarity in zip(near_enough, texts.tolist(), strict=True):
+    for (candidate, distance), similarity in zip(near_enough, texts, strict=True):
         if similarity < scope.min_text:
             continue
         near = 1.0 - distance / scope.radius_m if distance is not None else 0.5
@@ -183,7 +187,8 @@ def _nearby(probe: Probe, scope: Scope) -> Q | None:
     return combined
 
 
-async def candidates(probe: Probe, now: datetime, scope: Scope) -> list[Candidate]:
+async def candidates(probe: Probe, now: datetime, scope: Scope, before_id: int | None = None) -> list[Candidate]:
+    """Recent reports near the probe (received before report `before_id`, when given)."""
     where = _nearby(probe, scope)
     if where is None:
         return []
@@ -198,6 +203,8 @@ async def candidates(probe: Probe, now: datetime, scope: Scope) -> list[Candidat
     if found is None:
         return []
     first = int(found)
+    if before_id is not None:
+        where &= Q(id__lt=before_id)
     rows = (
         # created_at is tested by the database too, row by row inside the id
         # range: cheaper than parsing every row's timestamp in Python.
@@ -207,7 +214,7 @@ async def candidates(probe: Probe, now: datetime, scope: Scope) -> list[Candidat
         .limit(scope.scan_max)
         .values(
             "id", "tracking_code", "search_compact", "search_text", "lat", "lon", "category_id",
-            "suggested_category_id",
+            "suggested_category_id", "title", "content",
         )  # fmt: skip
     )
     return [
@@ -230,8 +237,35 @@ def _stored_text(row: dict[str, object]) -> str:
     # without folding it again for every candidate.
     code = str(row["tracking_code"]).lower().replace("-", "")
     text = str(row["search_compact"] or "") or str(row["search_text"] or "").replace(" ", "")
+    if not text:  # not assessed yet: its search copies are written with the assessment
+        return _compact_text(str(row["title"]), str(row["content"]))
     return text.removeprefix(code)
 
 
-async def find(probe: Probe, now: datetime, scope: Scope) -> list[dict[str, object]]:
-    return rank(probe, await candidates(probe, now, scope), scope)
+@lru_cache(maxsize=1024)
+def _compact_text(title: str, content: str) -> str:
+    return compact(f"{title} {content}")
+
+
+class Nearby:
+    """Candidate lists shared by the reports of one batch (the deferred
+    assessment claims many at once; a flood puts them at one spot): fetched
+    once per place, up to the batch's newest report, and cut per report."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound  # one more than the batch's highest id
+        self._found: dict[tuple[float | None, float | None, str | None], list[Candidate]] = {}
+
+    async def candidates(self, probe: Probe, now: datetime, scope: Scope, before_id: int) -> list[Candidate]:
+        key = (probe.lat, probe.lon, probe.admin_unit)
+        if key not in self._found:
+            self._found[key] = await candidates(probe, now, scope, self.bound)
+        return [candidate for candidate in self._found[key] if candidate.id < before_id]
+
+
+async def find(
+    probe: Probe, now: datetime, scope: Scope, before_id: int | None = None, nearby: Nearby | None = None
+) -> list[dict[str, object]]:
+    if nearby is not None and before_id is not None:
+        return rank(probe, await nearby.candidates(probe, now, scope, before_id), scope)
+    return rank(probe, await candidates(probe, now, scope, before_id), scope)

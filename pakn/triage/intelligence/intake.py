@@ -1,29 +1,33 @@
-"""What intake adds to a new report: search copies, suggestions, urgency.
+"""What triage adds to a new report: search copies, suggestions, urgency.
 
-`assess` runs before the report is stored (in the submission's own flow)
-and returns the fields to store with it; `search_fields` the search copies,
-once the tracking code is drawn. The engine (rules and
-settings) is configured once by `create_app`; code that submits without an
-app (tests, scripts) gets the shipped defaults.
+`assess` reads a stored report (the deferred assessment runs it after the
+citizen's request has committed: `deferred.py`) and returns the fields to
+store; `search_fields` the search copies. The engine (rules and settings) is
+configured once by `create_app`; code that runs without an app (tests,
+scripts) gets the shipped defaults.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pakn.domain.channels import Priority
 from pakn.models import AdminUnit, Category
 from pakn.settings import Settings
-from pakn.submission.schemas import FeedbackCreate
 from pakn.text.fold import compact, search_document
 from pakn.triage.intelligence import duplicates
-from pakn.triage.intelligence.suggestions import Engine, categorise, suggest_agency, urgency
+from pakn.triage.intelligence.model import CategoryModel
+from pakn.triage.intelligence.rules import UrgencyScore
+from pakn.triage.intelligence.suggestions import Engine, Ranked, categorise, suggest_agency, urgency
 from pakn.triage.intelligence.training import cache
 
 FORMAT = 1
+TEXT_MEMO_SIZE = 512
 _engine: Engine | None = None
+_TEXT_MEMO: dict[tuple[str, str], tuple[Engine, CategoryModel | None, list[Ranked], UrgencyScore]] = {}
 
 
 def configure(settings: Settings) -> Engine:
@@ -46,35 +50,29 @@ class Report:
     lat: float | None = None
     lon: float | None = None
     admin_unit: str | None = None
-
-
-async def assess_submission(data: FeedbackCreate, now: datetime) -> dict[str, Any]:
-    location = data.location
-    report = Report(
-        title=data.title,
-        content=data.content,
-        category=data.category,
-        lat=location.lat if location else None,
-        lon=location.lon if location else None,
-        admin_unit=location.admin_unit_code if location else None,
-    )
-    return await assess(report, now)
+    # A stored report is compared with the reports received before it only.
+    id: int | None = None
 
 
 def search_fields(tracking_code: str, title: str, content: str) -> dict[str, str]:
     """The folded copy for search, and the same without spaces."""
-    text = search_document(tracking_code, title, content)
+    text = " ".join(part for part in (search_document(tracking_code), _folded(title, content)) if part)
     return {"search_text": text, "search_compact": compact(text)}
 
 
-async def assess(report: Report, now: datetime) -> dict[str, Any]:
-    """Fields to store with the new report: `suggestions`,
+@lru_cache(maxsize=1024)
+def _folded(title: str, content: str) -> str:
+    return search_document(title, content)
+
+
+async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None = None) -> dict[str, Any]:
+    """Fields to store with the report received at `now`: `suggestions`,
     `suggested_category_id` (only when the citizen chose none), and `urgent`,
-    `priority` and the urgent deadline when danger words are found."""
+    `priority` and the urgent deadline when danger words are found. `nearby`
+    shares candidate lists between the reports of one batch."""
     engine = current_engine()
     model = await cache.current(now, engine.config.model_check_seconds)
-    ranked = categorise(engine, report.title, report.content, model)
-    danger = urgency(engine, report.title, report.content)
+    ranked, danger = _read_text(engine, model, report.title, report.content)
     units = await _units(report.admin_unit) if engine.config.agencies_by_unit else (report.admin_unit or "",)
     probe = duplicates.Probe(
         text=compact(f"{report.title} {report.content}"),
@@ -87,7 +85,7 @@ async def assess(report: Report, now: datetime) -> dict[str, Any]:
         "format": FORMAT,
         "categories": [item.as_json() for item in ranked[:5]],
         "agency": suggest_agency(engine.config, ranked, units),
-        "duplicates": await duplicates.find(probe, now, _scope(engine)),
+        "duplicates": await duplicates.find(probe, now, _scope(engine), before_id=report.id, nearby=nearby),
         "urgency": {"urgent": danger.urgent, "score": danger.score, "words": list(danger.words)},
         "model": {"id": cache.model_id, "share": model.alpha} if model is not None else None,
     }
@@ -98,6 +96,20 @@ async def assess(report: Report, now: datetime) -> dict[str, Any]:
     if danger.urgent:
         fields.update(urgent=True, priority=Priority.URGENT, **_urgent_deadline(report.category, now))
     return fields
+
+
+def _read_text(
+    engine: Engine, model: CategoryModel | None, title: str, content: str
+) -> tuple[list[Ranked], UrgencyScore]:
+    """Categories and urgency of a text; a flood repeats one text hundreds of
+    times, so recent texts are remembered (for this engine and model only)."""
+    key = (title, content)
+    found = _TEXT_MEMO.get(key)
+    if found is None or found[0] is not engine or found[1] is not model:
+        if len(_TEXT_MEMO) >= TEXT_MEMO_SIZE:
+            _TEXT_MEMO.clear()
+        found = _TEXT_MEMO[key] = (engine, model, categorise(engine, title, content, model), urgency(engine, title, content))
+    return found[2], found[3]
 
 
 def _urgent_deadline(category: str | None, now: datetime) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -39,6 +39,16 @@ class Suggestions(BaseModel):
     agency: AgencySuggestion | None = None
     duplicates: list[DuplicateSuggestion] = []
     urgency: UrgencyFinding | None = None
+
+
+Assessment = Literal["pending", "done", "failed"]
+
+
+def assessment_state(assess_after: object, stored: Any) -> Assessment:
+    """Whether the deferred assessment has run (see deferred.py)."""
+    if assess_after is not None:
+        return "pending"
+    return "failed" if isinstance(stored, dict) and "error" in stored else "done"
 
 
 def suggestions_view(stored: Any) -> Suggestions | None:

@@ -1,0 +1,143 @@
+"""The assessment of new reports, after the citizen's request has committed.
+
+Submission stores a report with `assess_after` set: triage is owed. A worker
+in every process that runs jobs (`pakn serve`, `pakn scheduler`) claims due
+reports in batches through `pakn.core.leases` (the outbox's mechanism),
+computes their search copies, suggestions, duplicates and urgency, and stores
+them with a conditional UPDATE that clears `assess_after` only while the
+claim is still its own. So each assessment is stored exactly once: a worker
+killed mid-batch leaves its claim to expire (`assess_lease_seconds`) and
+another takes the reports again; a slow worker whose claim expired finds its
+UPDATE matching nothing.
+
+Urgency found here shortens the deadline only while nobody has acted on the
+report (its version unchanged since the claim): a coordinator's decision is
+never overwritten by a late suggestion.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from pakn.core import leases
+from pakn.models import Feedback
+from pakn.settings import Settings, TriageConfig
+from pakn.triage.intelligence import duplicates
+from pakn.triage.intelligence.intake import FORMAT, Report, assess, search_fields
+
+log = logging.getLogger("pakn.triage")
+
+ASSESSMENTS = leases.Queue(
+    table="feedback",
+    due="assess_after <= ?",
+    order_by="assess_after, id",
+    claim="assess_after = ?, assess_attempts = assess_attempts + 1",
+)
+URGENCY_FIELDS = ("urgent", "priority", "deadline", "deadline_kind", "due_soon_at")
+COLUMNS = (
+    "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id",
+    "created_at", "version", "assess_attempts",
+)  # fmt: skip
+
+
+async def assess_due(now: datetime, config: TriageConfig) -> int:
+    """Claim one batch of reports due at `now` and store their assessments;
+    how many were claimed (0: nothing was due)."""
+    now = now.astimezone(UTC)
+    lease = now + timedelta(seconds=config.assess_lease_seconds)
+    ids = await leases.claim(ASSESSMENTS, [now], [lease], config.assess_batch_size)
+    if not ids:
+        return 0
+    rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
+    nearby = duplicates.Nearby(bound=max(ids) + 1)
+    results = []
+    for row in rows:
+        results.append((row, await _assessed(row, nearby, config)))
+        await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
+    async with in_transaction() as connection:
+        for row, fields in results:
+            if fields is not None:
+                await _store(row, fields, lease, connection)
+    return len(ids)
+
+
+async def drain(now: datetime, config: TriageConfig) -> int:
+    """Assess everything due at `now`, batch after batch (tests, `pakn jobs run`)."""
+    total = 0
+    while claimed := await assess_due(now, config):
+        total += claimed
+    return total
+
+
+async def _assessed(row: dict[str, Any], nearby: duplicates.Nearby, config: TriageConfig) -> dict[str, Any] | None:
+    """The fields to store, or None to leave the report for a later claim."""
+    searchable = search_fields(row["tracking_code"], row["title"], row["content"])
+    report = Report(
+        title=row["title"],
+        content=row["content"],
+        category=row["category_id"],
+        lat=row["lat"],
+        lon=row["lon"],
+        admin_unit=row["admin_unit_id"],
+        id=row["id"],
+    )
+    try:
+        # As of the report's receipt: its duplicate window and urgent deadline count from then.
+        return {**searchable, **await assess(report, row["created_at"], nearby)}
+    except Exception as exc:
+        final = row["assess_attempts"] >= config.assess_max_attempts
+        log.warning(
+            "assessment failed",
+            extra={"fields": {"feedback_id": row["id"], "attempts": row["assess_attempts"], "final": final, "error": repr(exc)}},
+        )
+        if not final:
+            return None
+        # Searchable all the same; staff see that the suggestions could not be made.
+        return {**searchable, "suggestions": {"format": FORMAT, "error": type(exc).__name__}}
+
+
+async def _store(row: dict[str, Any], fields: dict[str, Any], lease: datetime, connection: Any) -> bool:
+    """Store once: only while the claim made at `lease` is still this worker's."""
+    urgency = {name: fields.pop(name) for name in URGENCY_FIELDS if name in fields}
+    claimed = Feedback.filter(id=row["id"], assess_after=lease).using_db(connection)
+    changes = {**fields, "assess_after": None, "version": F("version") + 1}
+    if urgency and await claimed.filter(version=row["version"]).update(**changes, **urgency):
+        return True
+    return bool(await claimed.update(**changes))
+
+
+class Worker:
+    """The loop that keeps assessments flowing in a running process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.config = settings.triage
+        self.tz = settings.tz
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="triage-assessments")
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._task, timeout)
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                claimed = await assess_due(datetime.now(self.tz), self.config)
+            except Exception as exc:  # the database is away: try again after a pause
+                log.warning("assessment batch failed", extra={"fields": {"error": repr(exc)}})
+                claimed = 0
+            if claimed < self.config.assess_batch_size:
+                with suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.config.assess_poll_seconds)
