@@ -11,8 +11,8 @@ another takes the reports again; a slow worker whose claim expired finds its
 UPDATE matching nothing.
 
 Urgency found here shortens the deadline only while nobody has acted on the
-report (its version unchanged since the claim): a coordinator's decision is
-never overwritten by a late suggestion.
+report (still its first version): a coordinator's decision is never
+overwritten by a late suggestion, which is kept in `suggestions` all the same.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ ASSESSMENTS = leases.Queue(
     order_by="assess_after, id",
     claim="assess_after = ?, assess_attempts = assess_attempts + 1",
 )
+FIRST_VERSION = 1  # as submitted: nobody has acted on the report yet
 URGENCY_FIELDS = ("urgent", "priority", "deadline", "deadline_kind", "due_soon_at")
 COLUMNS = (
     "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id",
@@ -108,7 +109,7 @@ async def _store(row: dict[str, Any], fields: dict[str, Any], lease: datetime, c
     urgency = {name: fields.pop(name) for name in URGENCY_FIELDS if name in fields}
     claimed = Feedback.filter(id=row["id"], assess_after=lease).using_db(connection)
     changes = {**fields, "assess_after": None, "version": F("version") + 1}
-    if urgency and await claimed.filter(version=row["version"]).update(**changes, **urgency):
+    if urgency and await claimed.filter(version=FIRST_VERSION).update(**changes, **urgency):
         return True
     return bool(await claimed.update(**changes))
 
