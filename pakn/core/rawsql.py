@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields.base import Field
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.models import Model
 
@@ -42,29 +44,79 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
-def columns(model: type[Model], values: dict[str, Any]) -> tuple[list[str], list[Any]]:
+def columns(model: type[Model], values: dict[str, Any]) -> tuple[tuple[str, ...], list[Any]]:
     """Column names and database values of a new row given by field names
     (`category_id` for the column behind the `category` relation); fields not
     given take the model's default, as `Model.create` would."""
+    layout = _layout(model, tuple(values))
+    converted = [convert(value) for convert, value in zip(layout.converters, values.values(), strict=True)]
+    converted.extend(layout.constants)
+    converted.extend(default() for default in layout.defaults)
+    return layout.names, converted
+
+
+@dataclass(frozen=True)
+class _Layout:
+    names: tuple[str, ...]  # the given fields' columns, then the defaults'
+    converters: tuple[Callable[[Any], Any], ...]
+    constants: tuple[Any, ...]  # defaults that are values, converted once
+    defaults: tuple[Callable[[], Any], ...]  # defaults that are functions, called per row
+
+
+@lru_cache(maxsize=64)
+def _layout(model: type[Model], given: tuple[str, ...]) -> _Layout:
+    """How a row of these fields is written: worked out once per model and
+    set of fields, since the hot path writes the same shapes again and again."""
     meta = model._meta
     names: list[str] = []
-    converted: list[Any] = []
-    for name, value in values.items():
+    converters: list[Callable[[Any], Any]] = []
+    for name in given:
         related = meta.fields_map.get(name.removesuffix("_id"))
         if name.endswith("_id") and isinstance(related, ForeignKeyFieldInstance):
             names.append(name)
-            converted.append(value)
-            continue
-        names.append(meta.fields_db_projection[name])
-        converted.append(meta.fields_map[name].to_db_value(value, None))
+            converters.append(_same)
+        else:
+            names.append(meta.fields_db_projection[name])
+            converters.append(partial(_to_db, meta.fields_map[name]))
+    constants: list[Any] = []
+    computed: list[tuple[str, Callable[[], Any]]] = []
     for name, column in meta.fields_db_projection.items():
         field = meta.fields_map[name]
-        if name in values or field.generated or field.default is None:
+        if name in given or field.generated or field.default is None:
             continue
-        default = field.default() if callable(field.default) else field.default
-        names.append(column)
-        converted.append(field.to_db_value(default, None))
-    return names, converted
+        if callable(field.default):
+            computed.append((column, partial(_default, field)))
+        else:
+            names.append(column)
+            constants.append(field.to_db_value(field.default, None))
+    names.extend(column for column, _ in computed)
+    return _Layout(tuple(names), tuple(converters), tuple(constants), tuple(default for _, default in computed))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _to_db(field: Field, value: Any) -> Any:
+    return field.to_db_value(value, None)
+
+
+def _default(field: Field) -> Any:
+    return field.to_db_value(field.default(), None)
+
+
+def value(model: type[Model], name: str, python_value: Any) -> Any:
+    """One field's database value (a relation's `<name>_id` as given)."""
+    field = model._meta.fields_map.get(name)
+    if field is None or isinstance(field, ForeignKeyFieldInstance):
+        return python_value
+    return field.to_db_value(python_value, None)
+
+
+async def execute_many(sql: str, rows: Sequence[Sequence[Any]], client: BaseDBAsyncClient | None = None) -> None:
+    """One statement for many rows, in one transaction (pipelined on PostgreSQL)."""
+    client = client or connection()
+    await client.execute_many(numbered(sql, client), [list(row) for row in rows])
 
 
 async def fetch(sql: str, params: Sequence[Any], client: BaseDBAsyncClient | None = None) -> list[Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -37,6 +38,7 @@ class Span:
     hours: float = 0.0
 
     @classmethod
+    @lru_cache(maxsize=64)  # a handful of configured spans, read at every intake
     def parse(cls, text: str) -> Span:
         match = _SPAN.match(text)
         if match is None:

@@ -39,6 +39,7 @@ ID_MAX = 2**63 - 1
 CATEGORY_CODE_MAX = Category._meta.fields_map["code"].max_length
 ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
 SEARCH_MAX = 200
+FEEDBACK_PATH = "/api/v1/feedback"
 
 
 async def view_context(request: Request) -> ViewContext:
@@ -99,7 +100,8 @@ async def create_feedback(request: Request) -> Response:
             server_key=server_key_of(request),
             now=now_of(request),
         )
-    headers = {"Location": str(request.url_for("track_feedback", code=outcome.created.tracking_code))}
+    # Relative (RFC 9110 §10.2.2): the same reference without building an absolute URL each time.
+    headers = {"Location": f"{request.scope.get('root_path', '')}{FEEDBACK_PATH}/{outcome.created.tracking_code}"}
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
     return json_response(outcome.created, 201, headers)
@@ -261,7 +263,7 @@ def _checked_cursor(raw: str | None) -> str | None:
 
 
 routes = [
-    Route("/api/v1/feedback", create_feedback, methods=["POST"]),
+    Route(FEEDBACK_PATH, create_feedback, methods=["POST"]),
     Route("/api/v1/feedback/public", public_feed, methods=["GET"]),
     Route("/api/v1/feedback/{code}", track_feedback, methods=["GET"]),
     Route("/api/v1/feedback/{code}/rating", rate_feedback, methods=["POST"]),

@@ -26,7 +26,8 @@ PREFIX = "PAKN"
 
 
 def new_tracking_code(now: datetime) -> str:
-    body = "".join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))
+    bits = secrets.randbits(5 * CODE_LENGTH)  # one Crockford digit per 5 random bits
+    body = "".join(CROCKFORD[(bits >> (5 * index)) & 31] for index in range(CODE_LENGTH))
     return f"{PREFIX}-{now.year}-{body}"
 
 

@@ -12,6 +12,7 @@ that name the report take its id from `f`, the report just inserted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tortoise.models import Model
@@ -32,18 +33,19 @@ class Row:
 
 def _child_sql(row: Row) -> tuple[str, list[Any]]:
     names, params = rawsql.columns(row.model, row.values)
-    placeholders = ["?"] * len(names)
-    for column, expression in row.from_report.items():
-        names.append(column)
-        placeholders.append(f"(SELECT {expression} FROM f)")
-    table = row.model._meta.db_table
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(placeholders)})", params
+    return _insert(row.model._meta.db_table, names, tuple(row.from_report.items())), params
 
 
 def _report_sql(model: type[Model], values: dict[str, Any]) -> tuple[str, list[Any]]:
     names, params = rawsql.columns(model, values)
-    table = model._meta.db_table
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['?'] * len(names))}) RETURNING id", params
+    return _insert(model._meta.db_table, names, ()) + " RETURNING id", params
+
+
+@lru_cache(maxsize=128)
+def _insert(table: str, names: tuple[str, ...], from_report: tuple[tuple[str, str], ...]) -> str:
+    columns = [*names, *(column for column, _ in from_report)]
+    values = ["?"] * len(names) + [f"(SELECT {expression} FROM f)" for _, expression in from_report]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
 
 
 async def insert_report(model: type[Model], values: dict[str, Any], rows: list[Row]) -> int:

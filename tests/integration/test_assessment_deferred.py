@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 from pakn.attachments.storage import LocalStorage
-from pakn.core import leases
+from pakn.core import leases, rawsql
 from pakn.domain.roles import Role
 from pakn.models import Feedback
 from pakn.settings import TriageConfig
@@ -89,14 +89,13 @@ async def test_a_batch_lost_with_its_worker_is_taken_again_after_the_lease(tmp_p
 async def test_a_late_worker_whose_lease_expired_stores_nothing(tmp_path: Path) -> None:
     start = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     feedback_id = await submit(tmp_path, start)
-    row = (await Feedback.filter(id=feedback_id).values(*deferred.COLUMNS))[0]
     slow_lease = start + timedelta(seconds=30)
     await leases.claim(deferred.ASSESSMENTS, [start], [slow_lease], 10)
     # The lease runs out; another worker takes the report and stores it.
     assert await deferred.drain(start + timedelta(seconds=31), CONFIG) == 1
     # The slow one finishes at last: its conditional UPDATE matches nothing.
-    fields = {"suggestions": {"format": 1, "categories": []}}
-    assert not await deferred._store(row, fields, slow_lease, None)
+    late = {"search_text": "late", "search_compact": "late", "suggestions": {"format": 1, "categories": []}}
+    await rawsql.execute_many(deferred.STORE, [deferred._stored_values(feedback_id, late, slow_lease)])
     stored = await Feedback.get(id=feedback_id)
     assert stored.version == 2 and stored.suggestions["categories"]
 

@@ -23,10 +23,7 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
-
-from pakn.core import leases
+from pakn.core import leases, rawsql
 from pakn.models import Feedback
 from pakn.settings import Settings, TriageConfig
 from pakn.triage.intelligence import duplicates
@@ -58,14 +55,14 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
         return 0
     rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
     nearby = duplicates.Nearby(bound=max(ids) + 1)
-    results = []
+    assessed = []
     for row in rows:
-        results.append((row, await _assessed(row, nearby, config)))
+        fields = await _assessed(row, nearby, config)
+        if fields is not None:
+            assessed.append(_stored_values(row["id"], fields, lease))
         await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
-    async with in_transaction() as connection:
-        for row, fields in results:
-            if fields is not None:
-                await _store(row, fields, lease, connection)
+    if assessed:
+        await rawsql.execute_many(STORE, assessed)
     return len(ids)
 
 
@@ -104,14 +101,31 @@ async def _assessed(row: dict[str, Any], nearby: duplicates.Nearby, config: Tria
         return {**searchable, "suggestions": {"format": FORMAT, "error": type(exc).__name__}}
 
 
-async def _store(row: dict[str, Any], fields: dict[str, Any], lease: datetime, connection: Any) -> bool:
-    """Store once: only while the claim made at `lease` is still this worker's."""
-    urgency = {name: fields.pop(name) for name in URGENCY_FIELDS if name in fields}
-    claimed = Feedback.filter(id=row["id"], assess_after=lease).using_db(connection)
-    changes = {**fields, "assess_after": None, "version": F("version") + 1}
-    if urgency and await claimed.filter(version=FIRST_VERSION).update(**changes, **urgency):
-        return True
-    return bool(await claimed.update(**changes))
+def _stored_values(feedback_id: int, fields: dict[str, Any], lease: datetime) -> list[Any]:
+    """The parameters of STORE for one report."""
+    urgent = bool(fields.get("urgent"))
+    values: list[Any] = [
+        rawsql.value(Feedback, name, fields.get(name)) for name in ("search_text", "search_compact", "suggestions")
+    ]
+    values.append(fields.get("suggested_category_id"))
+    for name in URGENCY_FIELDS:
+        given = fields.get(name)
+        values.extend([urgent, rawsql.value(Feedback, name, given) if given is not None else None])
+    values.extend([feedback_id, rawsql.value(Feedback, "assess_after", lease)])
+    return values
+
+
+# One statement for the whole batch. It stores only while the claim made with
+# `lease` is still this worker's (assess_after = lease), and urgency only while
+# nobody has acted on the report (version = FIRST_VERSION, read before the
+# statement's own increment).
+STORE = (
+    "UPDATE feedback SET search_text = ?, search_compact = ?, suggestions = ?, suggested_category_id = ?, "
+    + ", ".join(
+        f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS
+    )
+    + ", assess_after = NULL, version = version + 1 WHERE id = ? AND assess_after = ?"
+)
 
 
 class Worker:

@@ -13,6 +13,7 @@ The candidates come from one query on the window's ids and a bounding box;
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -129,41 +130,44 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def rank(probe: Probe, candidates: Iterable[Candidate], scope: Scope) -> list[dict[str, object]]:
     """The best `limit` candidates near the probe, best first, as stored in
     `suggestions.duplicates`."""
-    near_enough = [
-        (candidate, distance)
-        for candidate in candidates
-        if (distance := _distance(probe, candidate)) is None or distance <= scope.radius_m
-    ]
-    # A flood repeats one text: compare each distinct text once.
+    # A flood repeats one text at one spot: each distinct point and text is
+    # measured once, and only the best few become result entries.
+    distances: dict[tuple[float | None, float | None], float | None] = {}
+    near_enough = []
+    for candidate in candidates:
+        point = (candidate.lat, candidate.lon)
+        if point not in distances:
+            distances[point] = _distance(probe, candidate)
+        distance = distances[point]
+        if distance is None or distance <= scope.radius_m:
+            near_enough.append((candidate, distance))
     distinct = list(dict.fromkeys(candidate.text for candidate, _ in near_enough))
     by_text = dict(zip(distinct, similarities(probe.text, distinct).tolist(), strict=True))
-    texts = [by_text[candidate.text] for candidate, _ in near_enough]
-    scored: list[tuple[float, dict[str, object]]] = []
-    for (candidate, distance), similarity in zip(near_enough, texts, strict=True):
+    scored: list[tuple[float, int, Candidate, float | None]] = []
+    for candidate, distance in near_enough:
+        similarity = by_text[candidate.text]
         if similarity < scope.min_text:
             continue
         near = 1.0 - distance / scope.radius_m if distance is not None else 0.5
         same = 1.0 if probe.category and probe.category == candidate.category else 0.0
         score = TEXT_SHARE * similarity + NEAR_SHARE * near + CATEGORY_SHARE * same
-        scored.append(
-            (
-                score,
-                {
-                    "id": candidate.id,
-                    "tracking_code": candidate.tracking_code,
-                    "score": round(score, 3),
-                    "distance_m": round(distance) if distance is not None else None,
-                },
-            )
-        )
-    scored.sort(key=lambda item: (-item[0], -int(str(item[1]["id"]))))
-    return [entry for _, entry in scored[: scope.limit]]
+        scored.append((score, candidate.id, candidate, distance))
+    best = heapq.nsmallest(scope.limit, scored, key=lambda item: (-item[0], -item[1]))
+    return [
+        {
+            "id": candidate.id,
+            "tracking_code": candidate.tracking_code,
+            "score": round(score, 3),
+            "distance_m": round(distance) if distance is not None else None,
+        }
+        for score, _, candidate, distance in best
+    ]
 
 
 def _distance(probe: Probe, candidate: Candidate) -> float | None:
-    if None in (probe.lat, probe.lon, candidate.lat, candidate.lon):
+    if probe.lat is None or probe.lon is None or candidate.lat is None or candidate.lon is None:
         return None
-    return distance_m(probe.lat, probe.lon, candidate.lat, candidate.lon)  # type: ignore[arg-type]
+    return distance_m(probe.lat, probe.lon, candidate.lat, candidate.lon)
 
 
 def _nearby(probe: Probe, scope: Scope) -> Q | None:
