@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='Feedback',
+            name='assessed_at',
+            field=UtcDatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Feedback',
             name='client_address',
             field=fields.CharField(null=True, max_length=64),
         ),

@@ -66,6 +66,7 @@ class Feedback(Model):
     # worker that claims it (its lease), cleared when the result is stored.
     assess_after = UtcDatetimeField(null=True)
     assess_attempts = fields.SmallIntField(default=0)
+    assessed_at = UtcDatetimeField(null=True)  # when it was stored: the lag operators watch
     suggested_category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
     )

@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from pakn.core import rawsql
 from pakn.core.pagination import decode_cursor, encode_cursor
 from pakn.core.problems import Problem, bad_request, conflict, not_found
 from pakn.domain.status import ANSWER_VISIBLE, Status
@@ -26,7 +27,10 @@ async def categories_by_code() -> dict[str, Category]:
 
 async def find_by_code(raw_code: str) -> Feedback | None:
     code = secrets.normalise_tracking_code(raw_code)
-    return await Feedback.get_or_none(tracking_code=code) if code else None
+    if code is None:
+        return None
+    found = await rawsql.instances(Feedback, "tracking_code = ?", [code])
+    return found[0] if found else None
 
 
 def is_publicly_visible(feedback: Feedback) -> bool:
@@ -48,10 +52,12 @@ async def track(
     feedback = await find_by_code(raw_code)
     if feedback is None:
         raise not_found()
-    events = await FeedbackEvent.filter(feedback_id=feedback.id).order_by("id")
+    # The lookup apps repeat most: fixed queries, and no rating looked for before
+    # there is an answer to rate (rating needs one; a reopened report keeps it).
+    events = await rawsql.instances(FeedbackEvent, "feedback_id = ?", [feedback.id])
     if token is not None and secrets.token_matches(token, feedback.access_token_hash):
-        attachments = await Attachment.filter(feedback_id=feedback.id).order_by("id")
-        rating = await Rating.get_or_none(feedback_id=feedback.id)
+        attachments = await rawsql.instances(Attachment, "feedback_id = ?", [feedback.id])
+        rating = await Rating.get_or_none(feedback_id=feedback.id) if feedback.answer else None
         return private_view(feedback, events, attachments, rating, ctx)
     if is_publicly_visible(feedback):
         return public_view(feedback, events, ctx)

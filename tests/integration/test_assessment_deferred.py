@@ -95,7 +95,8 @@ async def test_a_late_worker_whose_lease_expired_stores_nothing(tmp_path: Path) 
     assert await deferred.drain(start + timedelta(seconds=31), CONFIG) == 1
     # The slow one finishes at last: its conditional UPDATE matches nothing.
     late = {"search_text": "late", "search_compact": "late", "suggestions": {"format": 1, "categories": []}}
-    await rawsql.execute_many(deferred.STORE, [deferred._stored_values(feedback_id, late, slow_lease)])
+    late_values = [datetime.now(UTC), *deferred._stored_values(feedback_id, late, slow_lease)]
+    await rawsql.execute_many(deferred.STORE, [late_values])
     stored = await Feedback.get(id=feedback_id)
     assert stored.version == 2 and stored.suggestions["categories"]
 

@@ -62,7 +62,8 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
             assessed.append(_stored_values(row["id"], fields, lease))
         await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
     if assessed:
-        await rawsql.execute_many(STORE, assessed)
+        stored_at = rawsql.value(Feedback, "assessed_at", datetime.now(UTC))
+        await rawsql.execute_many(STORE, [[stored_at, *values] for values in assessed])
     return len(ids)
 
 
@@ -120,7 +121,7 @@ def _stored_values(feedback_id: int, fields: dict[str, Any], lease: datetime) ->
 # nobody has acted on the report (version = FIRST_VERSION, read before the
 # statement's own increment).
 STORE = (
-    "UPDATE feedback SET search_text = ?, search_compact = ?, suggestions = ?, suggested_category_id = ?, "
+    "UPDATE feedback SET assessed_at = ?, search_text = ?, search_compact = ?, suggestions = ?, suggested_category_id = ?, "
     + ", ".join(
         f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS
     )
