@@ -8,6 +8,8 @@
 --                   <token>", cycling through the lines of BENCH_CODES.
 -- BENCH_SUMMARY     where done() writes the figures as JSON.
 -- BENCH_NONCE       makes keys unique across runs and phases.
+-- BENCH_VARY=1      POST varied reports (templates x streets) at varied spots
+--                   around Hà Nội instead of BENCH_BODY (the flood case).
 
 local mode = os.getenv("BENCH_MODE") or "post"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -16,6 +18,33 @@ local capture = os.getenv("BENCH_CAPTURE")
 local codes_file = os.getenv("BENCH_CODES")
 local summary_file = os.getenv("BENCH_SUMMARY")
 local nonce = os.getenv("BENCH_NONCE") or tostring(os.time())
+local vary = os.getenv("BENCH_VARY") == "1"
+
+local TEMPLATES = {
+  { "Đường bị ngập", "Đường %s ngập sâu sau mưa, xe máy không đi được, đề nghị xử lý thoát nước.", "cap-thoat-nuoc" },
+  { "Rác thải tồn đọng", "Rác thải tồn đọng nhiều ngày trên phố %s, bốc mùi hôi thối.", "moi-truong" },
+  { "Đèn đường hỏng", "Đèn đường trên phố %s hỏng cả tuần nay, buổi tối rất tối.", "dien-chieu-sang" },
+  { "Lấn chiếm vỉa hè", "Hàng quán lấn chiếm hết vỉa hè phố %s, người đi bộ phải xuống lòng đường.", "trat-tu-do-thi" },
+  { "Ổ gà trên đường", "Mặt đường %s có nhiều ổ gà lớn, xe máy dễ ngã.", "giao-thong" },
+  { "Cây xanh nghiêng", "Cây xanh trên phố %s nghiêng nhiều sau bão, có nguy cơ gãy.", "moi-truong" },
+  { "Tiếng ồn ban đêm", "Quán karaoke ở phố %s hát đến nửa đêm, ảnh hưởng dân cư.", "an-ninh-trat-tu" },
+  { "Nước sinh hoạt đục", "Nước máy khu vực phố %s đục, có cặn vàng mấy ngày nay.", "cap-thoat-nuoc" },
+  { "Xây dựng trái phép", "Công trình ở phố %s xây thêm tầng không phép.", "trat-tu-do-thi" },
+  { "Biển báo bị che", "Biển báo giao thông ở phố %s bị cây che khuất hoàn toàn.", "giao-thong" },
+}
+local STREETS = { "Trần Hưng Đạo", "Lê Duẩn", "Kim Mã", "Láng Hạ", "Nguyễn Trãi", "Giải Phóng",
+                  "Hoàng Quốc Việt", "Xuân Thủy", "Bạch Mai", "Tôn Đức Thắng", "Cầu Giấy", "Đội Cấn" }
+
+local function varied_body()
+  local t = TEMPLATES[math.random(#TEMPLATES)]
+  local street = STREETS[math.random(#STREETS)]
+  local lat = 20.95 + math.random() * 0.12
+  local lon = 105.75 + math.random() * 0.12
+  return string.format(
+    '{"title":"%s","content":"%s","category":"%s","location":{"lat":%.6f,"lon":%.6f,"address":"%s, Hà Nội"},' ..
+    '"contact":{"name":"An","phone":"0912345678"}}',
+    t[1], string.format(t[2], street), t[3], lat, lon, street)
+end
 
 local threads = {}
 local counter = 1
@@ -48,7 +77,10 @@ function init(args)
     end
     -- Threads start at different places in the list.
     next_code = ((id - 1) * 7919) % #codes + 1
-  elseif capture then
+  else
+    math.randomseed(id * 104729 + os.time())
+  end
+  if mode ~= "track" and capture then
     out = assert(io.open(capture .. "." .. id, "a"))
   end
 end
@@ -64,7 +96,7 @@ function request()
     ["Content-Type"] = "application/json",
     ["Idempotency-Key"] = string.format("bench-%s-%d-%d", nonce, id, seq),
   }
-  return wrk.format("POST", path, headers, body)
+  return wrk.format("POST", path, headers, vary and varied_body() or body)
 end
 
 function response(status, headers, resp_body)

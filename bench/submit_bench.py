@@ -53,6 +53,7 @@ PYTHON = sys.executable
 
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 100.0
+TARGET_LAG_S = 5.0
 
 # The README's example report: Vietnamese text, a location, a contact.
 BODY = json.dumps(
@@ -225,6 +226,7 @@ class Phase:
     path: str
     capture: Path | None = None
     codes: Path | None = None
+    vary: bool = False  # varied reports at varied spots instead of the flood
 
 
 def run_wrk(
@@ -239,6 +241,8 @@ def run_wrk(
         "BENCH_SUMMARY": str(summary),
         "BENCH_NONCE": f"{int(time.time() * 1000):x}-{label}",
     }
+    if phase.vary:
+        env["BENCH_VARY"] = "1"
     if phase.capture:
         env["BENCH_CAPTURE"] = str(phase.capture)
     if phase.codes:
@@ -309,6 +313,49 @@ def concat_codes(capture: Path, into: Path) -> int:
 
 
 # --------------------------------------------------------------------------- database
+
+
+async def assessment_lag(dsn: str, since: datetime, until: datetime, wait_s: float) -> dict[str, Any]:
+    """Commit-to-stored-assessment lag of the reports received in [since, until),
+    after waiting (up to `wait_s`) for the backlog to clear; a report still
+    waiting then counts with its lag so far."""
+    connection = await asyncpg_connect(dsn)
+    try:
+        started = time.monotonic()
+        while await connection.fetchval("SELECT count(*) FROM feedback WHERE assess_after IS NOT NULL"):
+            if time.monotonic() - started > wait_s:
+                break
+            await asyncio.sleep(0.25)
+        cleared_s = time.monotonic() - started
+        rows = await connection.fetch(
+            "SELECT EXTRACT(EPOCH FROM (COALESCE(assessed_at, now()) - created_at)) AS lag, assessed_at IS NULL AS pending "
+            "FROM feedback WHERE created_at >= $1 AND created_at < $2",
+            since,
+            until,
+        )
+    finally:
+        await connection.close()
+    lags = sorted(float(row["lag"]) for row in rows)
+    if not lags:
+        return {"reports": 0}
+
+    def pct(share: float) -> float:
+        return round(lags[min(len(lags) - 1, int(share * len(lags)))], 3)
+
+    return {
+        "reports": len(lags),
+        "p50_s": pct(0.50),
+        "p95_s": pct(0.95),
+        "max_s": round(lags[-1], 3),
+        "pending_after_wait": sum(1 for row in rows if row["pending"]),
+        "backlog_cleared_after_load_s": round(cleared_s, 2),
+    }
+
+
+async def asyncpg_connect(dsn: str) -> Any:
+    import asyncpg
+
+    return await asyncpg.connect(dsn)
 
 
 async def recreate_database(admin_dsn: str, name: str) -> None:
@@ -510,14 +557,23 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
 
 def verdicts(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ratio = results["submit"]["rps"] / results["bare"]["rps"]
+    varied_ratio = results["varied"]["rps"] / results["bare"]["rps"]
     checks = {
         "ratio_submit_over_bare": round(ratio, 3),
+        "ratio_varied_over_bare": round(varied_ratio, 3),
         # The same ratio from server CPU per request, as if each had a core to itself.
         "cpu_ratio_bare_over_submit": round(
             results["bare"]["server_cpu_ms_per_request"] / max(1e-9, results["submit"]["server_cpu_ms_per_request"]), 3
         ),
         "ratio_ok": ratio >= TARGET_RATIO,
         "submit_p99_ok": results["submit"]["p99_ms"] < TARGET_P99_MS,
+        "varied_ratio_ok": varied_ratio >= TARGET_RATIO,
+        "varied_p99_ok": results["varied"]["p99_ms"] < TARGET_P99_MS,
+        "assessment_lag_ok": all(
+            results[name]["assessment_lag"].get("p95_s", 0) < TARGET_LAG_S
+            and results[name]["assessment_lag"].get("pending_after_wait", 0) == 0
+            for name in ("submit", "varied")
+        ),
         "track_p99_ok": results["track"]["p99_ms"] < TARGET_P99_MS,
         "errors_ok": all(row["errors"] == 0 for row in results.values()),
     }
@@ -533,7 +589,14 @@ def print_verdicts(v: dict[str, Any], results: dict[str, dict[str, Any]]) -> Non
     print(f"ratio submit/bare req/s = {v['ratio_submit_over_bare']:.3f}   (target >= {TARGET_RATIO})  {word(v['ratio_ok'])}")
     print(f"  (server CPU per request, bare/submit = {v['cpu_ratio_bare_over_submit']:.3f}: the ratio if CPU alone decided)")
     print(f"submit p99 = {results['submit']['p99_ms']:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)  {word(v['submit_p99_ok'])}")
+    print(f"varied: ratio {v['ratio_varied_over_bare']:.3f} {word(v['varied_ratio_ok'])}, "
+          f"p99 {results['varied']['p99_ms']:.1f} ms {word(v['varied_p99_ok'])}")
     print(f"track  p99 = {results['track']['p99_ms']:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)  {word(v['track_p99_ok'])}")
+    for name in ("submit", "varied"):
+        lag = results[name]["assessment_lag"]
+        print(f"assessment lag during {name}: p95 {lag.get('p95_s')} s, max {lag.get('max_s')} s, "
+              f"backlog cleared {lag.get('backlog_cleared_after_load_s')} s after the load (target p95 < {TARGET_LAG_S:.0f} s)")
+    print(f"assessment lag: {word(v['assessment_lag_ok'])}")
     print(f"no errors / non-2xx replies: {word(v['errors_ok'])}")
     print(f"overall: {word(v['pass'])}")
 
@@ -561,6 +624,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server, without database")
     parser.add_argument("--database", default="pakn_bench")
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--lag-wait", type=float, default=60, help="seconds to wait for the assessment backlog")
+    parser.add_argument("--redis", action="store_true", help="rate-limit counters in Redis (127.0.0.1:6379) instead of memory")
     parser.add_argument("--what-if", action="append", default=[], metavar="NAME",
                         help="start both servers with a what-if from bench/whatif.py (e.g. no-pool-reset)")
     parser.add_argument("--profile", action="store_true", help="py-spy the submit path afterwards (not measured)")
@@ -623,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         phases = [
             (Phase("bare", f"http://127.0.0.1:{bare_port}", "post", "/bare/feedback"), bare.pid),
             (Phase("submit", f"http://127.0.0.1:{pakn_port}", "post", "/api/v1/feedback", capture=capture), pakn.pid),
+            (Phase("varied", f"http://127.0.0.1:{pakn_port}", "post", "/api/v1/feedback", vary=True), pakn.pid),
             (Phase("track", f"http://127.0.0.1:{pakn_port}", "track", "/api/v1/feedback/", codes=workdir / "codes.txt"), pakn.pid),
         ]
         results: dict[str, dict[str, Any]] = {}
@@ -635,10 +701,15 @@ def main(argv: list[str] | None = None) -> int:
                 if seconds <= 0:
                     continue
                 print(f"bench: {phase.target:<6} {label:<8} {seconds:>3} s x {args.connections} connections", flush=True)
+                window_start = datetime.now(UTC)
                 raw = run_wrk(phase, seconds, args, workdir, label, {"server": pid})
                 if label == "measured":
                     results[phase.target] = figures(raw)
                     results[phase.target]["path"] = phase.path
+                    if phase.target in ("submit", "varied"):
+                        lag = asyncio.run(assessment_lag(db_dsn, window_start, datetime.now(UTC), args.lag_wait))
+                        results[phase.target]["assessment_lag"] = lag
+                        print(f"bench: {phase.target:<6} assessment lag {lag}", flush=True)
 
         print()
         print_table(results)

@@ -54,7 +54,7 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
     if not ids:
         return 0
     rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
-    nearby = duplicates.Nearby(bound=max(ids) + 1)
+    nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
     assessed = []
     for row in rows:
         fields = await _assessed(row, nearby, config)

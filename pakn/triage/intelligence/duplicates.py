@@ -19,11 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from tortoise.expressions import Q
-from tortoise.functions import Min
-
+from pakn.core import rawsql
 from pakn.domain.status import Status
 from pakn.models import Feedback
 from pakn.text.fold import compact
@@ -170,57 +169,70 @@ def _distance(probe: Probe, candidate: Candidate) -> float | None:
     return distance_m(probe.lat, probe.lon, candidate.lat, candidate.lon)
 
 
-def _nearby(probe: Probe, scope: Scope) -> Q | None:
-    """Reports within the box around the probe's point, or in its unit."""
-    conditions: list[Q] = []
+def _nearby(probe: Probe, scope: Scope) -> tuple[str, list[Any]] | None:
+    """SQL for reports within the box around the probe's point, or in its unit."""
     if probe.lat is not None and probe.lon is not None:
         dlat = scope.radius_m / 111_320.0
         dlon = dlat / max(0.01, math.cos(math.radians(probe.lat)))
-        conditions.append(
-            Q(lat__gte=probe.lat - dlat, lat__lte=probe.lat + dlat, lon__gte=probe.lon - dlon, lon__lte=probe.lon + dlon)
-        )
-        if probe.admin_unit:  # reports of the same unit typed without a point
-            conditions.append(Q(admin_unit_id=probe.admin_unit, lat__isnull=True))
-    elif probe.admin_unit:
-        conditions.append(Q(admin_unit_id=probe.admin_unit))
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
+        box = [probe.lat - dlat, probe.lat + dlat, probe.lon - dlon, probe.lon + dlon]
+        if probe.admin_unit:  # and reports of the same unit typed without a point
+            return "((lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?) OR (admin_unit_id = ? AND lat IS NULL))", [
+                *box,
+                probe.admin_unit,
+            ]
+        return "(lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?)", box
+    if probe.admin_unit:
+        return "admin_unit_id = ?", [probe.admin_unit]
+    return None
 
 
-async def candidates(probe: Probe, now: datetime, scope: Scope, before_id: int | None = None) -> list[Candidate]:
-    """Recent reports near the probe (received before report `before_id`, when given)."""
-    where = _nearby(probe, scope)
-    if where is None:
-        return []
+def window_start(received: datetime, scope: Scope) -> datetime:
     # In UTC: SQLite compares times as text, and stores them in UTC.
-    since = (now - timedelta(days=scope.window_days)).astimezone(UTC)
-    # The window as a range of ids, from the first id received in it: the
-    # database then reads the newest rows in table order and tests the box on
-    # each, where a range on created_at would jump from its index to each row
-    # (several times slower on SQLite). Older rows inside that range are
-    # dropped by the test on created_at below.
-    found = await Feedback.filter(created_at__gte=since).annotate(first=Min("id")).first().values_list("first", flat=True)
-    if found is None:
-        return []
-    first = int(found)
-    if before_id is not None:
-        where &= Q(id__lt=before_id)
-    rows = (
-        # created_at is tested by the database too, row by row inside the id
-        # range: cheaper than parsing every row's timestamp in Python.
-        await Feedback.filter(where, id__gte=first, created_at__gte=since)
-        .exclude(status__in=NOT_ORIGINALS)
-        .order_by("-id")
-        .limit(scope.scan_max)
-        .values(
-            "id", "tracking_code", "search_compact", "search_text", "lat", "lon", "category_id",
-            "suggested_category_id", "title", "content",
-        )  # fmt: skip
+    return (received - timedelta(days=scope.window_days)).astimezone(UTC)
+
+
+async def first_id_since(since: datetime) -> int | None:
+    """The first id received in the window. The window is then read as a range
+    of ids: the database reads the newest rows in table order and tests the box
+    on each, where a range on created_at would jump from its index to each row
+    (several times slower on SQLite); older rows inside the range are dropped
+    by the test on created_at."""
+    rows = await rawsql.fetch(
+        "SELECT MIN(id) AS first FROM feedback WHERE created_at >= ?", [rawsql.value(Feedback, "created_at", since)]
     )
+    return int(rows[0]["first"]) if rows and rows[0]["first"] is not None else None
+
+
+CANDIDATES = (
+    "SELECT id, tracking_code, search_compact, search_text, lat, lon, category_id, suggested_category_id, title, content "
+    "FROM feedback WHERE id >= ? AND created_at >= ? AND status NOT IN ({excluded}) AND {near}{before} "
+    "ORDER BY id DESC LIMIT ?"
+)
+
+
+async def candidates(
+    probe: Probe, now: datetime, scope: Scope, before_id: int | None = None, first: int | None = None
+) -> list[Candidate]:
+    """Recent reports near the probe (received before report `before_id`, when
+    given; `first`: the first id of a window at least as wide, if known)."""
+    near = _nearby(probe, scope)
+    if near is None:
+        return []
+    since = window_start(now, scope)
+    first = first if first is not None else await first_id_since(since)
+    if first is None:
+        return []
+    where, params = near
+    sql = CANDIDATES.format(
+        excluded=", ".join(f"'{status}'" for status in NOT_ORIGINALS),
+        near=where,
+        before=" AND id < ?" if before_id is not None else "",
+    )
+    # created_at is tested by the database too, row by row inside the id
+    # range: cheaper than parsing every row's timestamp in Python.
+    values = [first, rawsql.value(Feedback, "created_at", since), *params]
+    values += [before_id] if before_id is not None else []
+    rows = await rawsql.fetch(sql, [*values, scope.scan_max])
     return [
         Candidate(
             id=row["id"],
@@ -256,14 +268,18 @@ class Nearby:
     assessment claims many at once; a flood puts them at one spot): fetched
     once per place, up to the batch's newest report, and cut per report."""
 
-    def __init__(self, bound: int) -> None:
+    def __init__(self, bound: int, earliest: datetime) -> None:
         self.bound = bound  # one more than the batch's highest id
+        self.earliest = earliest  # the batch's earliest receipt: its window is the widest
+        self._first: int | None = None
         self._found: dict[tuple[float | None, float | None, str | None], list[Candidate]] = {}
 
     async def candidates(self, probe: Probe, now: datetime, scope: Scope, before_id: int) -> list[Candidate]:
         key = (probe.lat, probe.lon, probe.admin_unit)
         if key not in self._found:
-            self._found[key] = await candidates(probe, now, scope, self.bound)
+            if self._first is None:
+                self._first = await first_id_since(window_start(self.earliest, scope)) or self.bound
+            self._found[key] = await candidates(probe, now, scope, self.bound, self._first)
         return [candidate for candidate in self._found[key] if candidate.id < before_id]
 
 
