@@ -34,8 +34,9 @@ class QuietResetConnection(asyncpg.connection.Connection):  # type: ignore[misc]
 
     On release asyncpg runs `SELECT pg_advisory_unlock_all(); CLOSE ALL;
     UNLISTEN *; RESET ALL;`: a round trip on every request (a third of the
-    statements a submission sends, bench/README.md). This service takes no
-    advisory locks, keeps no cursors or listeners and changes no session
+    statements a submission sends, bench/README.md). This service takes only
+    transaction-scoped advisory locks (the deadline sweep's, released at commit
+    or rollback), keeps no cursors or listeners and changes no session
     settings, so there is nothing to reset."""
 
     def get_reset_query(self) -> str:

@@ -1,6 +1,7 @@
 """The deadline sweep: a warning before, an escalation after, each exactly once
 per report and threshold, however many sweeps run and however they overlap
-(on PostgreSQL the overlapping sweeps really run at once)."""
+(on PostgreSQL the overlapping sweeps really run at once); one e-mail per
+addressee per sweep, listing the reports."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 
 import pytest
 
-from pakn.deadlines import notices, sweep
+from pakn.deadlines import sweep
 from pakn.domain.roles import Role
 from pakn.models import Agency, DeadlineNotice, Feedback, FeedbackEvent, OutboxMessage, StaffUser
 from pakn.settings import Settings
@@ -18,6 +19,7 @@ from tests.staff import Staff, make_staff
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 AGENCY_MAIL = "sxd@example.vn"
+AGENCY_NAME = "Sở Xây dựng"
 COORDINATOR_MAIL = "dieuphoi@example.vn"
 ASSIGNED = at("2026-03-02", "09:00")  # resolve deadline: Wed 11/3 17:00, due soon from Tue 10/3 17:00
 DUE_SOON = at("2026-03-11", "09:00")
@@ -26,7 +28,7 @@ OVERDUE = at("2026-03-12", "09:00")
 
 async def staff() -> Staff:
     await make_staff(Role.HANDLER, AGENCY)  # makes the agency
-    await Agency.filter(code=AGENCY).update(emails=[AGENCY_MAIL])
+    await Agency.filter(code=AGENCY).update(emails=[AGENCY_MAIL], name=AGENCY_NAME)
     coordinator = await make_staff(Role.COORDINATOR)
     await StaffUser.filter(id=coordinator.user.id).update(email=COORDINATOR_MAIL)
     return coordinator
@@ -35,6 +37,10 @@ async def staff() -> Staff:
 async def assigned_report(coordinator: Staff, settings: Settings) -> Feedback:
     report = await received(at("2026-02-27"), settings.media_dir)
     return await act(coordinator, report.id, ASSIGNED, "assign", agency=AGENCY)
+
+
+def code_count(body: str, report: Feedback) -> int:
+    return body.count(report.tracking_code)
 
 
 async def mail() -> list[tuple[str, list[str]]]:
@@ -62,8 +68,11 @@ async def test_an_overdue_report_warns_the_agency_and_escalates_to_the_coordinat
     assert await mail() == [
         ("deadline_due_soon", [AGENCY_MAIL]),
         ("deadline_overdue", [AGENCY_MAIL]),
-        ("deadline_escalation", [COORDINATOR_MAIL]),
+        ("deadline_overdue", [COORDINATOR_MAIL]),
     ]
+    escalation = await OutboxMessage.filter(recipients=[COORDINATOR_MAIL]).get()
+    assert escalation.subject == f"[PAKN] Phản ánh quá hạn cần đôn đốc: {report.tracking_code}"
+    assert "đôn đốc đơn vị xử lý" in escalation.body_text and AGENCY_NAME in escalation.body_text
     notices_ = await DeadlineNotice.filter(feedback_id=report.id).order_by("id").values_list("threshold", flat=True)
     assert notices_ == ["due_soon", "overdue"]
     assert await FeedbackEvent.filter(feedback_id=report.id, action="deadline_overdue").count() == 1
@@ -77,8 +86,9 @@ async def test_two_sweeps_at_once_notice_each_report_once(settings: Settings) ->
     assert sum(result.failed for result in results) == 0
     assert await DeadlineNotice.filter(threshold="overdue").count() == 4
     assert await FeedbackEvent.filter(action="deadline_overdue").count() == 4
-    assert await OutboxMessage.filter(kind="deadline_overdue").count() == 4
-    assert await OutboxMessage.filter(kind="deadline_escalation").count() == 4
+    assert await mail() == [("deadline_overdue", [AGENCY_MAIL]), ("deadline_overdue", [COORDINATOR_MAIL])]
+    for message in await OutboxMessage.all():
+        assert [code_count(message.body_text, report) for report in reports] == [1, 1, 1, 1]
     for report in reports:
         assert await DeadlineNotice.filter(feedback_id=report.id).count() == 1
 
@@ -118,31 +128,60 @@ async def test_an_extended_deadline_is_a_new_deadline_with_its_own_notices(setti
 async def test_one_report_failing_does_not_stop_the_others(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     coordinator = await staff()
     broken, fine = await assigned_report(coordinator, settings), await assigned_report(coordinator, settings)
-    real = notices.queue_deadline_mail
+    real = sweep._record
 
     async def failing(feedback, *args, **kwargs):  # type: ignore[no-untyped-def]
         if feedback.id == broken.id:
-            raise RuntimeError("mail template broken")
+            raise RuntimeError("event details broken")
         return await real(feedback, *args, **kwargs)
 
-    monkeypatch.setattr(sweep, "queue_deadline_mail", failing)
+    monkeypatch.setattr(sweep, "_record", failing)
     result = await sweep.sweep(OVERDUE)
     assert (result.notices, result.failed) == (1, 1)
+    agency_mail = await OutboxMessage.get(recipients=[AGENCY_MAIL])
+    assert fine.tracking_code in agency_mail.subject and broken.tracking_code not in agency_mail.body_text
     # The failed report's notice and event were rolled back with it: the next sweep tries again.
     assert await DeadlineNotice.filter(feedback_id=broken.id).count() == 0
     assert await FeedbackEvent.filter(feedback_id=broken.id, action="deadline_overdue").count() == 0
     assert await DeadlineNotice.filter(feedback_id=fine.id).count() == 1
-    monkeypatch.setattr(sweep, "queue_deadline_mail", real)
+    monkeypatch.setattr(sweep, "_record", real)
     assert (await sweep.sweep(OVERDUE)).notices == 1
+    latest = await OutboxMessage.filter(recipients=[AGENCY_MAIL]).order_by("-id").first()
+    assert latest is not None and broken.tracking_code in latest.subject
 
 
-async def test_the_database_decides_when_two_sweeps_reach_one_report_together(settings: Settings) -> None:
-    # Past the read that skips what was noticed already: only the unique key is left to decide.
+async def test_the_database_decides_when_two_sweeps_reach_one_report_together(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the sweeps' turn-taking and the read that skips what was noticed
+    # already: only the row lock and the notice's unique key are left to decide.
     report = await assigned_report(await staff(), settings)
-    results = [sweep.SweepResult() for _ in range(4)]
-    await asyncio.gather(*(sweep._notice(report.id, OVERDUE, [COORDINATOR_MAIL], result) for result in results))
-    assert [result.notices for result in results].count(1) == 1
+
+    async def nothing(*args: object) -> set[object]:
+        return set()
+
+    monkeypatch.setattr(sweep, "_take_turn", nothing)
+    monkeypatch.setattr(sweep, "_noticed", nothing)
+    results = await asyncio.gather(*(sweep.sweep(OVERDUE) for _ in range(4)))
+    assert sorted(result.notices for result in results) == [0, 0, 0, 1]
     assert sum(result.skipped for result in results) == 3
+    assert sum(result.emails for result in results) == 2
     assert await DeadlineNotice.filter(feedback_id=report.id).count() == 1
     assert await FeedbackEvent.filter(feedback_id=report.id, action="deadline_overdue").count() == 1
     assert len(await mail()) == 2
+
+
+async def test_a_failure_queueing_the_mail_rolls_back_the_notices_with_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = await assigned_report(await staff(), settings)
+
+    async def broken(*args: object) -> int:
+        raise RuntimeError("mail template broken")
+
+    monkeypatch.setattr(sweep, "queue_warnings", broken)
+    with pytest.raises(RuntimeError):
+        await sweep.sweep(OVERDUE)
+    assert await DeadlineNotice.filter(feedback_id=report.id).count() == 0
+    assert await FeedbackEvent.filter(feedback_id=report.id, action="deadline_overdue").count() == 0
+    assert await mail() == []
