@@ -273,7 +273,7 @@ def run_wrk(
     meter.cores["wrk"] = round(wrk_cpu / (time.monotonic() - meter.started), 2)
     # Processes and kernel time not of this run (other work on the machine),
     # the idle server of the other target included (it should be near zero).
-    ours = sum(meter.cores.get(name, 0) for name in ("server", "postgres", "wrk"))
+    ours = sum(meter.cores.get(name, 0) for name in ("server", "jobs", "postgres", "wrk"))
     meter.cores["other"] = round(max(0.0, meter.cores.pop("user+system") - ours), 2)
     if proc.returncode != 0 or not summary.exists():
         raise SystemExit(f"bench: wrk failed for {phase.target} ({label}):\n{output.decode(errors='replace')}")
@@ -539,7 +539,7 @@ def _code_state() -> dict[str, Any]:
 
 def print_table(results: dict[str, dict[str, Any]]) -> None:
     head = (f"{'target':<8} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}"
-            f" {'cpu ms/req':>10}  cpu cores: server / postgres / wrk / other / machine")
+            f" {'cpu ms/req':>10}  cpu cores: server / jobs / postgres / wrk / other / machine")
     print(head)
     print("-" * len(head))
     for name, row in results.items():
@@ -547,7 +547,7 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         print(
             f"{name:<8} {row['requests']:>9} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} "
             f"{row['p99_ms']:>8.2f} {row['max_ms']:>8.2f} {row['errors']:>7} {row['server_cpu_ms_per_request']:>10.2f}  "
-            f"{cpu.get('server', 0):.2f} / {cpu.get('postgres', 0):.2f} / {cpu.get('wrk', 0):.2f} / "
+            f"{cpu.get('server', 0):.2f} / {cpu.get('jobs', 0):.2f} / {cpu.get('postgres', 0):.2f} / {cpu.get('wrk', 0):.2f} / "
             f"{cpu.get('other', 0):.2f} / {cpu.get('machine', 0):.2f}"
         )
     noisy = [name for name, row in results.items() if row["cpu_cores"].get("other", 0) > 0.25]
@@ -624,6 +624,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server, without database")
     parser.add_argument("--database", default="pakn_bench")
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--single-process", action="store_true",
+                        help="the embedded layout: `pakn serve` runs the jobs and the assessment itself")
     parser.add_argument("--lag-wait", type=float, default=60, help="seconds to wait for the assessment backlog")
     parser.add_argument("--redis", action="store_true", help="rate-limit counters in Redis (127.0.0.1:6379) instead of memory")
     parser.add_argument("--what-if", action="append", default=[], metavar="NAME",
@@ -678,6 +680,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             pakn_argv = [PYTHON, "-m", "pakn.cli", "serve", "--port", str(pakn_port)]
             bare_argv = [PYTHON, str(BENCH / "bare_app.py"), "--port", str(bare_port)]
+        jobs_pid = None
+        if not args.single_process:
+            # As deployed on PostgreSQL: API replicas without jobs, and one
+            # `pakn scheduler` that runs the jobs and the triage assessment.
+            env["PAKN_SCHEDULER_ENABLED"] = "false"
+            jobs = procs.start("jobs", [PYTHON, "-m", "pakn.cli", "scheduler"], env, workdir / "jobs.log")
+            jobs_pid = jobs.pid
         pakn = procs.start("pakn", pakn_argv, env, pakn_log)
         bare = procs.start("bare", bare_argv, env, bare_log)
         wait_ready(f"http://127.0.0.1:{pakn_port}/readyz", pakn, pakn_log)
@@ -702,7 +711,10 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 print(f"bench: {phase.target:<6} {label:<8} {seconds:>3} s x {args.connections} connections", flush=True)
                 window_start = datetime.now(UTC)
-                raw = run_wrk(phase, seconds, args, workdir, label, {"server": pid})
+                watch = {"server": pid}
+                if jobs_pid is not None and pid == pakn.pid:
+                    watch["jobs"] = jobs_pid
+                raw = run_wrk(phase, seconds, args, workdir, label, watch)
                 if label == "measured":
                     results[phase.target] = figures(raw)
                     results[phase.target]["path"] = phase.path
@@ -743,6 +755,7 @@ def main(argv: list[str] | None = None) -> int:
                 "duration_s": args.duration,
                 "pool_size": args.pool_size,
                 "uvicorn": "one process each, uvloop + httptools, no access log",
+                "jobs": "in the server process" if args.single_process else "pakn scheduler, its own process",
                 "what_if": args.what_if,
             },
             "results": results,

@@ -29,6 +29,7 @@ from pakn.settings import Settings
 WRITTEN_TABLES = (
     "deadline_notice",
     "outbox_message",
+    "deferred_task",
     "triage_model",
     "rating",
     "attachment",
@@ -57,6 +58,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         secret_key="test-secret-key-not-for-production",
         config=None,
         scheduler_enabled=False,  # tests run jobs themselves, as of the instant they choose
+        # One test client sends everything; tests/e2e/test_rate_limits.py builds apps with limits.
+        rate_limits={"enabled": False},
     )
 
 

@@ -32,21 +32,24 @@ class Queue:
     claim: str
 
 
-async def claim(queue: Queue, due_params: Sequence[Any], claim_params: Sequence[Any], limit: int) -> list[int]:
-    """Claim up to `limit` due rows, oldest first; the ids won, in order."""
+async def claim(
+    queue: Queue, due_params: Sequence[Any], claim_params: Sequence[Any], limit: int, returning: str = "id"
+) -> list[int]:
+    """Claim up to `limit` due rows, oldest first; the `returning` column of the
+    rows won (their ids by default), in order."""
     client = rawsql.connection()
     if rawsql.is_postgres(client):
         sql = (
             f"WITH picked AS (SELECT id FROM {queue.table} WHERE {queue.due} ORDER BY {queue.order_by} "
             f"LIMIT ? FOR UPDATE SKIP LOCKED) "
-            f"UPDATE {queue.table} AS t SET {queue.claim} FROM picked WHERE t.id = picked.id RETURNING t.id"
+            f"UPDATE {queue.table} AS t SET {queue.claim} FROM picked WHERE t.id = picked.id RETURNING t.{returning}"
         )
         params = [*due_params, limit, *claim_params]
     else:
         sql = (
             f"UPDATE {queue.table} SET {queue.claim} WHERE id IN "
-            f"(SELECT id FROM {queue.table} WHERE {queue.due} ORDER BY {queue.order_by} LIMIT ?) RETURNING id"
+            f"(SELECT id FROM {queue.table} WHERE {queue.due} ORDER BY {queue.order_by} LIMIT ?) RETURNING {returning}"
         )
         params = [*claim_params, *due_params, limit]
     rows = await rawsql.fetch(sql, params, client)
-    return sorted(int(row["id"]) for row in rows)
+    return sorted(int(row[returning]) for row in rows)

@@ -3,7 +3,7 @@
 from pakn.models.accounts import Agency, SignInThrottle, StaffToken, StaffUser
 from pakn.models.feedback import Attachment, Feedback, FeedbackEvent, Rating, Supplement
 from pakn.models.idempotency import IdempotencyRecord
-from pakn.models.operations import ApiClient, DeadlineNotice, OutboxMessage, TriageModel, WorkDay
+from pakn.models.operations import ApiClient, DeadlineNotice, DeferredTask, OutboxMessage, TriageModel, WorkDay
 from pakn.models.reference import AdminUnit, Category
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Agency",
     "ApiClient",
     "DeadlineNotice",
+    "DeferredTask",
     "OutboxMessage",
     "TriageModel",
     "WorkDay",

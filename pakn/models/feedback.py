@@ -62,11 +62,8 @@ class Feedback(Model):
     search_compact = fields.TextField(default="")
     # Triage suggestions computed after intake: categories, agency, duplicates.
     suggestions = fields.JSONField(null=True)
-    # The assessment is deferred work: set at intake (pending), pushed ahead by the
-    # worker that claims it (its lease), cleared when the result is stored.
-    assess_after = UtcDatetimeField(null=True)
-    assess_attempts = fields.SmallIntField(default=0)
-    assessed_at = UtcDatetimeField(null=True)  # when it was stored: the lag operators watch
+    # When the deferred assessment was stored (DeferredTask "assess"): the lag operators watch.
+    assessed_at = UtcDatetimeField(null=True)
     suggested_category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
     )
@@ -107,7 +104,6 @@ class Feedback(Model):
             ("status", "deadline"),
             ("status", "due_soon_at"),
             ("handled_at",),
-            ("assess_after",),
             ("device_id", "created_at"),
             ("client_address", "created_at"),
         )

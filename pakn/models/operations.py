@@ -52,6 +52,25 @@ class OutboxMessage(Model):
         indexes = (("status", "next_attempt_at"),)
 
 
+class DeferredTask(Model):
+    """Work owed after a commit, such as the triage assessment of a new report:
+    written in the change's own transaction, claimed in batches under a lease
+    (`due_at` moves ahead while a worker holds it, pakn/core/leases.py), and
+    deleted in the transaction that stores its result."""
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=32)
+    subject_id = fields.BigIntField()  # the row the work is about (a report's id)
+    due_at = UtcDatetimeField()
+    attempts = fields.SmallIntField(default=0)
+    created_at = UtcDatetimeField()
+
+    class Meta:
+        table = "deferred_task"
+        unique_together = (("kind", "subject_id"),)
+        indexes = (("kind", "due_at"),)
+
+
 class ApiClient(Model):
     """An Open311 client application and its API key (stored as SHA-256)."""
 

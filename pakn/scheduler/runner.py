@@ -36,11 +36,13 @@ STOP_TIMEOUT = 30.0
 
 def prepare(settings: Settings) -> None:
     """What a process that runs jobs needs before the first one: the deadline
-    policy and the mail settings of these settings."""
+    policy, the mail settings and the triage engine of these settings."""
     from pakn.mail.config import configure as configure_mail
+    from pakn.triage.intelligence.intake import configure as configure_triage
 
     configure_deadlines(settings)
     configure_mail(settings)
+    configure_triage(settings)
 
 
 async def sync_calendar(settings: Settings) -> bool:

@@ -19,12 +19,22 @@ from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
 from pakn.mail import notices
-from pakn.models import AdminUnit, Attachment, Feedback, FeedbackEvent, IdempotencyRecord, OutboxMessage, StaffUser
+from pakn.models import (
+    AdminUnit,
+    Attachment,
+    DeferredTask,
+    Feedback,
+    FeedbackEvent,
+    IdempotencyRecord,
+    OutboxMessage,
+    StaffUser,
+)
 from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
 from pakn.submission.write import Row, insert_report
 from pakn.text.normalise import clean
+from pakn.triage.intelligence.deferred import owed_assessment
 
 TRACKING_CODE_ATTEMPTS = 5
 
@@ -151,8 +161,6 @@ async def _create(
         "tracking_code": tracking_code,
         "access_token_hash": secrets.hash_token(token),
         **intake_fields(submission.data.category, now),
-        # Triage is owed: the assessment worker claims the report from this instant.
-        "assess_after": now,
         "created_at": now,
         "updated_at": now,
     }
@@ -164,7 +172,8 @@ async def _create(
         created_at=now,
         category=submission.data.category,
     )
-    rows = [_submit_event(entered_by, now)]
+    # Triage is owed: the assessment worker claims the report from this instant.
+    rows = [_submit_event(entered_by, now), Row(DeferredTask, owed_assessment(now), from_report={"subject_id": "f.id"})]
     if key:
         # The unique key is the guard: a concurrent retry waits on it and fails.
         # The reply is kept without the id (read back from the record's report)

@@ -23,6 +23,7 @@ from pakn.submission.schemas import FeedbackCreated
 from pakn.triage import bulk, service
 from pakn.triage.schemas import ActionRequest, BulkReply, BulkRequest, EventPage, FeedbackStaff, StaffFeedbackCreate
 from pakn.triage.views import event_view, staff_view
+from pakn.triage.intelligence.deferred import is_pending
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)
@@ -70,6 +71,7 @@ async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, st
         review_required=settings.workflow.review_required,
         attachment_url=attachment_url,
         now=now_of(request),
+        assessment_pending=await is_pending(feedback.id),
     )
     return json_response(view, status_code, {"ETag": service.etag(feedback.version), "Cache-Control": "no-store"})
 

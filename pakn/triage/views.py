@@ -45,6 +45,7 @@ def staff_view(
     review_required: bool,
     attachment_url: AttachmentUrl,
     now: datetime,
+    assessment_pending: bool = False,
 ) -> FeedbackStaff:
     status = Status(feedback.status)
     return FeedbackStaff(
@@ -80,7 +81,7 @@ def staff_view(
             for item in supplements
         ],
         suggested_category=feedback.suggested_category_id,
-        assessment=assessment_state(feedback.assess_after, feedback.suggestions),
+        assessment=assessment_state(assessment_pending, feedback.suggestions),
         suggestions=suggestions_view(feedback.suggestions),
     )
 

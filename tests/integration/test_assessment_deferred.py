@@ -13,9 +13,9 @@ import pytest
 from starlette.applications import Starlette
 
 from pakn.attachments.storage import LocalStorage
-from pakn.core import leases, rawsql
+from pakn.core import leases
 from pakn.domain.roles import Role
-from pakn.models import Feedback
+from pakn.models import DeferredTask, Feedback
 from pakn.settings import TriageConfig
 from pakn.submission import service
 from pakn.submission.schemas import FeedbackCreate
@@ -65,8 +65,9 @@ async def test_a_flood_is_assessed_once_each_by_concurrent_workers(tmp_path: Pat
     now = start + timedelta(minutes=1)
     claimed = await asyncio.gather(*(deferred.drain(now, CONFIG) for _ in range(4)))
     assert sum(claimed) == 40
-    rows = await Feedback.filter(id__in=ids).order_by("id").values("id", "version", "assess_after", "suggestions")
-    assert {row["version"] for row in rows} == {2} and {row["assess_after"] for row in rows} == {None}
+    rows = await Feedback.filter(id__in=ids).order_by("id").values("id", "version", "assessed_at", "suggestions")
+    assert {row["version"] for row in rows} == {2} and None not in {row["assessed_at"] for row in rows}
+    assert await DeferredTask.all().count() == 0
     # The same report at the same spot: each is a duplicate candidate of those before it only.
     first, second, last = rows[0], rows[1], rows[-1]
     assert first["suggestions"]["duplicates"] == []
@@ -80,7 +81,7 @@ async def test_a_batch_lost_with_its_worker_is_taken_again_after_the_lease(tmp_p
     ids = [await submit(tmp_path, start) for _ in range(3)]
     # A worker claims the batch, then dies before storing anything.
     lease = start + timedelta(seconds=CONFIG.assess_lease_seconds)
-    assert await leases.claim(deferred.ASSESSMENTS, [start], [lease], 10) == ids
+    assert await leases.claim(deferred.ASSESSMENTS, [start], [lease], 10, returning="subject_id") == ids
     assert await deferred.drain(start + timedelta(seconds=29), CONFIG) == 0
     assert await deferred.drain(start + timedelta(seconds=31), CONFIG) == 3
     assert set(await Feedback.filter(id__in=ids).values_list("version", flat=True)) == {2}
@@ -93,10 +94,9 @@ async def test_a_late_worker_whose_lease_expired_stores_nothing(tmp_path: Path) 
     await leases.claim(deferred.ASSESSMENTS, [start], [slow_lease], 10)
     # The lease runs out; another worker takes the report and stores it.
     assert await deferred.drain(start + timedelta(seconds=31), CONFIG) == 1
-    # The slow one finishes at last: its conditional UPDATE matches nothing.
+    # The slow one finishes at last: its lease is on no task any more, so it stores nothing.
     late = {"search_text": "late", "search_compact": "late", "suggestions": {"format": 1, "categories": []}}
-    late_values = [datetime.now(UTC), *deferred._stored_values(feedback_id, late, slow_lease)]
-    await rawsql.execute_many(deferred.STORE, [late_values])
+    await deferred._store([deferred._stored_values(feedback_id, late)], [feedback_id], slow_lease)
     stored = await Feedback.get(id=feedback_id)
     assert stored.version == 2 and stored.suggestions["categories"]
 
@@ -128,9 +128,10 @@ async def test_an_assessment_that_keeps_failing_is_stored_as_failed(
 
     monkeypatch.setattr(deferred, "assess", broken)
     assert await deferred.drain(start, CONFIG) == 1  # first attempt: left for the next claim
-    pending = await Feedback.get(id=feedback_id)
-    assert pending.assess_after is not None and pending.assess_attempts == 1
+    task = await DeferredTask.get(subject_id=feedback_id)
+    assert task.attempts == 1 and await deferred.is_pending(feedback_id)
     assert await deferred.drain(start + timedelta(seconds=31), CONFIG) == 1  # the last attempt
     failed = await Feedback.get(id=feedback_id)
-    assert failed.assess_after is None and failed.suggestions == {"format": 1, "error": "RuntimeError"}
+    assert not await deferred.is_pending(feedback_id)
+    assert failed.assessed_at is not None and failed.suggestions == {"format": 1, "error": "RuntimeError"}
     assert failed.search_compact  # searchable all the same

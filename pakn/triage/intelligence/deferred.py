@@ -1,14 +1,16 @@
 """The assessment of new reports, after the citizen's request has committed.
 
-Submission stores a report with `assess_after` set: triage is owed. A worker
-in every process that runs jobs (`pakn serve`, `pakn scheduler`) claims due
-reports in batches through `pakn.core.leases` (the outbox's mechanism),
-computes their search copies, suggestions, duplicates and urgency, and stores
-them with a conditional UPDATE that clears `assess_after` only while the
-claim is still its own. So each assessment is stored exactly once: a worker
-killed mid-batch leaves its claim to expire (`assess_lease_seconds`) and
-another takes the reports again; a slow worker whose claim expired finds its
-UPDATE matching nothing.
+Submission writes a `DeferredTask` of kind "assess" beside the report, in the
+same statement: triage is owed. A worker in every process that runs jobs
+(`pakn serve`, `pakn scheduler`) claims due tasks in batches through
+`pakn.core.leases` (the outbox's mechanism), computes the reports' search
+copies, suggestions, duplicates and urgency, and in ONE transaction stores
+them and deletes the tasks, each only while the task still carries the lease
+this worker set. So each assessment is stored exactly once: a worker killed
+mid-batch leaves its tasks to come due again when the lease ends
+(`assess_lease_seconds`), and a slow worker whose lease expired (another has
+claimed the task since) stores nothing. The queue lives in its own small
+table, so claiming never rewrites the wide, much-indexed report rows.
 
 Urgency found here shortens the deadline only while nobody has acted on the
 report (still its first version): a coordinator's decision is never
@@ -23,47 +25,61 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from pakn.core import leases, rawsql
-from pakn.models import Feedback
+from pakn.models import DeferredTask, Feedback
 from pakn.settings import Settings, TriageConfig
 from pakn.triage.intelligence import duplicates
 from pakn.triage.intelligence.intake import FORMAT, Report, assess, search_fields
 
 log = logging.getLogger("pakn.triage")
 
+KIND = "assess"
 ASSESSMENTS = leases.Queue(
-    table="feedback",
-    due="assess_after <= ?",
-    order_by="assess_after, id",
-    claim="assess_after = ?, assess_attempts = assess_attempts + 1",
+    table="deferred_task",
+    due=f"kind = '{KIND}' AND due_at <= ?",
+    order_by="due_at, id",
+    claim="due_at = ?, attempts = attempts + 1",
 )
 FIRST_VERSION = 1  # as submitted: nobody has acted on the report yet
 URGENCY_FIELDS = ("urgent", "priority", "deadline", "deadline_kind", "due_soon_at")
 COLUMNS = (
-    "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id",
-    "created_at", "version", "assess_attempts",
+    "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id", "created_at",
 )  # fmt: skip
 
 
+def owed_assessment(now: datetime) -> dict[str, Any]:
+    """The task row a new report carries (its `subject_id` is the report's id)."""
+    return {"kind": KIND, "due_at": now, "attempts": 0, "created_at": now}
+
+
+async def is_pending(feedback_id: int) -> bool:
+    return await DeferredTask.exists(kind=KIND, subject_id=feedback_id)
+
+
 async def assess_due(now: datetime, config: TriageConfig) -> int:
-    """Claim one batch of reports due at `now` and store their assessments;
-    how many were claimed (0: nothing was due)."""
+    """Claim one batch of assessments due at `now` and store them; how many
+    were claimed (0: nothing was due)."""
     now = now.astimezone(UTC)
     lease = now + timedelta(seconds=config.assess_lease_seconds)
-    ids = await leases.claim(ASSESSMENTS, [now], [lease], config.assess_batch_size)
+    ids = await leases.claim(ASSESSMENTS, [now], [lease], config.assess_batch_size, returning="subject_id")
     if not ids:
         return 0
+    attempts = dict(
+        await DeferredTask.filter(kind=KIND, subject_id__in=ids).values_list("subject_id", "attempts")
+    )
     rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
-    nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
-    assessed = []
-    for row in rows:
-        fields = await _assessed(row, nearby, config)
-        if fields is not None:
-            assessed.append(_stored_values(row["id"], fields, lease))
-        await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
-    if assessed:
-        stored_at = rawsql.value(Feedback, "assessed_at", datetime.now(UTC))
-        await rawsql.execute_many(STORE, [[stored_at, *values] for values in assessed])
+    assessed: list[list[Any]] = []
+    if rows:
+        nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
+        for row in rows:
+            fields = await _assessed(row, attempts.get(row["id"], 1), nearby, config)
+            if fields is not None:
+                assessed.append(_stored_values(row["id"], fields))
+            await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
+    gone = sorted(set(ids) - {row["id"] for row in rows})  # a task whose report no longer exists
+    await _store(assessed, [values[-1] for values in assessed] + gone, lease)
     return len(ids)
 
 
@@ -75,7 +91,9 @@ async def drain(now: datetime, config: TriageConfig) -> int:
     return total
 
 
-async def _assessed(row: dict[str, Any], nearby: duplicates.Nearby, config: TriageConfig) -> dict[str, Any] | None:
+async def _assessed(
+    row: dict[str, Any], attempts: int, nearby: duplicates.Nearby, config: TriageConfig
+) -> dict[str, Any] | None:
     """The fields to store, or None to leave the report for a later claim."""
     searchable = search_fields(row["tracking_code"], row["title"], row["content"])
     report = Report(
@@ -91,10 +109,10 @@ async def _assessed(row: dict[str, Any], nearby: duplicates.Nearby, config: Tria
         # As of the report's receipt: its duplicate window and urgent deadline count from then.
         return {**searchable, **await assess(report, row["created_at"], nearby)}
     except Exception as exc:
-        final = row["assess_attempts"] >= config.assess_max_attempts
+        final = attempts >= config.assess_max_attempts
         log.warning(
             "assessment failed",
-            extra={"fields": {"feedback_id": row["id"], "attempts": row["assess_attempts"], "final": final, "error": repr(exc)}},
+            extra={"fields": {"feedback_id": row["id"], "attempts": attempts, "final": final, "error": repr(exc)}},
         )
         if not final:
             return None
@@ -102,8 +120,9 @@ async def _assessed(row: dict[str, Any], nearby: duplicates.Nearby, config: Tria
         return {**searchable, "suggestions": {"format": FORMAT, "error": type(exc).__name__}}
 
 
-def _stored_values(feedback_id: int, fields: dict[str, Any], lease: datetime) -> list[Any]:
-    """The parameters of STORE for one report."""
+def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:
+    """The parameters of STORE for one report, but the first (the time) and
+    the last two (the task's lease)."""
     urgent = bool(fields.get("urgent"))
     values: list[Any] = [
         rawsql.value(Feedback, name, fields.get(name)) for name in ("search_text", "search_compact", "suggestions")
@@ -112,21 +131,36 @@ def _stored_values(feedback_id: int, fields: dict[str, Any], lease: datetime) ->
     for name in URGENCY_FIELDS:
         given = fields.get(name)
         values.extend([urgent, rawsql.value(Feedback, name, given) if given is not None else None])
-    values.extend([feedback_id, rawsql.value(Feedback, "assess_after", lease)])
+    values.append(feedback_id)
     return values
 
 
-# One statement for the whole batch. It stores only while the claim made with
-# `lease` is still this worker's (assess_after = lease), and urgency only while
-# nobody has acted on the report (version = FIRST_VERSION, read before the
-# statement's own increment).
+# Stores only while the task still carries the lease this worker set, and
+# urgency only while nobody has acted on the report (version = FIRST_VERSION,
+# read before the statement's own increment).
 STORE = (
-    "UPDATE feedback SET assessed_at = ?, search_text = ?, search_compact = ?, suggestions = ?, suggested_category_id = ?, "
+    "UPDATE feedback SET assessed_at = ?, search_text = ?, search_compact = ?, suggestions = ?, "
+    "suggested_category_id = ?, "
     + ", ".join(
         f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS
     )
-    + ", assess_after = NULL, version = version + 1 WHERE id = ? AND assess_after = ?"
+    + f", version = version + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM deferred_task "
+    f"WHERE kind = '{KIND}' AND subject_id = ? AND due_at = ?)"
 )
+DONE = f"DELETE FROM deferred_task WHERE kind = '{KIND}' AND subject_id = ? AND due_at = ?"
+
+
+async def _store(assessed: list[list[Any]], done: list[int], lease: datetime) -> None:
+    """The assessments and the end of their tasks, in one transaction."""
+    if not done:
+        return
+    stored_at = rawsql.value(Feedback, "assessed_at", datetime.now(UTC))
+    held = rawsql.value(DeferredTask, "due_at", lease)
+    async with in_transaction() as transaction:
+        if assessed:
+            rows = [[stored_at, *values, values[-1], held] for values in assessed]
+            await rawsql.execute_many(STORE, rows, transaction)
+        await rawsql.execute_many(DONE, [[subject, held] for subject in done], transaction)
 
 
 class Worker:

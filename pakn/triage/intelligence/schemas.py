@@ -44,9 +44,9 @@ class Suggestions(BaseModel):
 Assessment = Literal["pending", "done", "failed"]
 
 
-def assessment_state(assess_after: object, stored: Any) -> Assessment:
+def assessment_state(pending: bool, stored: Any) -> Assessment:
     """Whether the deferred assessment has run (see deferred.py)."""
-    if assess_after is not None:
+    if pending:
         return "pending"
     return "failed" if isinstance(stored, dict) and "error" in stored else "done"
 
