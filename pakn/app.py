@@ -13,10 +13,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pakn import __version__
+from pakn.attachments.budget import upload_budget
 from pakn.attachments.storage import LocalStorage
 from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
 from pakn.core.openapi import build_spec
+from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
 from pakn.deadlines.service import configure as configure_deadlines
 from pakn.accounts import endpoints as accounts
@@ -66,10 +68,15 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await seed_admin_units(list(settings.admin_units.provinces))
             await sync_agencies(list(settings.agencies), datetime.now(settings.tz))
             await sync_calendar(settings)
-            async with running_jobs(settings) as scheduler:  # None when scheduler_enabled is off
+            async with (
+                upload_budget(settings.limits) as budget,  # its pool stops with the app
+                running_jobs(settings) as scheduler,  # None when scheduler_enabled is off
+            ):
+                app.state.upload_budget = budget
                 app.state.scheduler = scheduler
                 yield
         finally:
+            await app.state.rate_limiter.close()  # its Redis connections, if any
             if manage_database:
                 await close_database()
 
@@ -87,5 +94,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     configure_triage(settings)  # and intake's suggestions (rules, agencies, duplicates)
     app.state.storage = LocalStorage(settings.media_dir)
     app.state.server_key = settings.resolved_secret_key()
+    app.state.rate_limiter = Limiter.from_settings(settings)  # memory, or Redis with PAKN_REDIS_URL
     app.state.openapi = build_spec(routes, "PAKN API", __version__)
     return app

@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from limits import parse_many as parse_rate_limits
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -45,10 +55,29 @@ class Limits(_Strict):
     max_attachments: int = Field(5, ge=0, le=50)
     max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     max_json_bytes: int = Field(1024 * 1024, ge=1024)
-    max_image_pixels: int = Field(50_000_000, ge=10_000)
+    # Phones bin their 12–50 Mpx sensors to at most 12–48 Mpx; above this an image
+    # is refused from its header, before any decoding (a decompression bomb).
+    max_image_pixels: int = Field(40_000_000, ge=10_000)
     page_size_default: int = Field(20, ge=1, le=200)
     page_size_max: int = Field(100, ge=1, le=1000)
     idempotency_key_max_length: int = Field(255, ge=16, le=1000)
+    # The upload pool (pakn/attachments/budget.py): images decoded and videos
+    # scanned at once, each request's files one after another.
+    image_workers: int = Field(2, ge=1, le=64)
+    # Uploads admitted beyond those being worked on; past it (or past the pixels
+    # in flight) a request gets 503 with Retry-After at once.
+    max_pending_uploads: int = Field(8, ge=0, le=10_000)
+    max_pixels_in_flight: int = Field(400_000_000, ge=10_000)
+    # Pixels of all the images of one request together (413 beyond).
+    max_request_pixels: int = Field(200_000_000, ge=10_000)
+    upload_retry_after_seconds: int = Field(10, ge=1, le=3600)
+
+    @model_validator(mode="after")
+    def _pixel_budgets_nest(self) -> Limits:
+        """Otherwise some acceptable image or request could never be admitted."""
+        if not self.max_image_pixels <= self.max_request_pixels <= self.max_pixels_in_flight:
+            raise ValueError("expected max_image_pixels <= max_request_pixels <= max_pixels_in_flight")
+        return self
 
 
 class CategoryConfig(_Strict):
@@ -72,6 +101,54 @@ class AuthConfig(_Strict):
     max_failures: int = Field(5, ge=1, le=100)
     failure_window_minutes: int = Field(15, ge=1, le=1440)
     block_minutes: int = Field(15, ge=1, le=1440)
+
+
+def _rate_limit_text(value: str) -> str:
+    """`limits` notation, e.g. "5/minute;30/hour"; empty for no limit."""
+    if value.strip():
+        try:
+            parse_rate_limits(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '5/minute;30/hour': {value!r}") from exc
+    return value.strip()
+
+
+RateLimitText = Annotated[str, AfterValidator(_rate_limit_text)]
+
+
+class DoorLimits(_Strict):
+    # Each is "N/period" in `limits` notation, several joined by ";"; "" means none.
+    per_device: RateLimitText = ""
+    per_address: RateLimitText = ""
+    overall: RateLimitText = ""
+
+
+class RateLimitConfig(_Strict):
+    """Limits on the public doors (pakn/core/ratelimit.py); defaults in config/defaults.toml."""
+
+    enabled: bool = True
+    # Both O(1) per check; the moving window is left out on purpose (its cost grows with the limit).
+    strategy: Literal["fixed-window", "sliding-window-counter"] = "fixed-window"
+    # Every Redis call (connect, then each command) gives up after this long ...
+    redis_timeout_seconds: float = Field(0.25, gt=0, le=10)
+    # ... and after a failure Redis is left alone this long: requests pass unlimited (fail open).
+    redis_pause_seconds: float = Field(5, ge=0, le=600)
+    # Redis keys start with this, so several deployments can share one server.
+    key_prefix: str = Field("pakn:ratelimit", min_length=1, max_length=100)
+    # Per address generous, per device strict: one carrier-grade NAT address can
+    # carry thousands of honest phones, while one phone rarely sends more than a few.
+    submit: DoorLimits = DoorLimits(
+        per_device="5/minute;20/hour", per_address="60/minute;600/hour", overall="1200/minute"
+    )
+    supplement: DoorLimits = DoorLimits(per_device="10/hour", per_address="300/hour", overall="600/minute")
+    rating: DoorLimits = DoorLimits(per_device="10/hour", per_address="300/hour")
+    open311: DoorLimits = DoorLimits(
+        per_device="5/minute;20/hour", per_address="60/minute;600/hour", overall="1200/minute"
+    )
+    lookup: DoorLimits = DoorLimits(per_device="120/minute", per_address="1200/minute")
+    # Lookups by tracking code answered 404 (unknown code, wrong token), per address,
+    # across lookups, attachments, ratings and supplements: what enumerating codes costs.
+    failed_lookups_per_address: RateLimitText = "100/hour"
 
 
 class WorkflowConfig(_Strict):
@@ -203,6 +280,8 @@ class Settings(BaseSettings):
     # Proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is
     # believed; from anyone else the header is ignored (pakn/core/clients.py).
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    # Rate-limit counters shared by every replica (redis://host:6379/0); None: in process memory.
+    redis_url: str | None = None
     # Off on extra API replicas (`pakn scheduler` or one `pakn serve` runs the jobs).
     scheduler_enabled: bool = True
     # E-mail: with no SMTP host, mail is written as .eml files under var_dir/outbox.
@@ -218,6 +297,7 @@ class Settings(BaseSettings):
     agencies: list[AgencyConfig] = []
     admin_units: AdminUnitsConfig = AdminUnitsConfig()
     auth: AuthConfig = AuthConfig()
+    rate_limits: RateLimitConfig = RateLimitConfig()
     workflow: WorkflowConfig = WorkflowConfig()
     mail: MailConfig = MailConfig()
     calendar: CalendarConfig = CalendarConfig()
@@ -265,6 +345,13 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise ValueError("expected a sqlite:// or postgres:// URL")
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("expected a redis:// or rediss:// URL")
+        return value or None
 
     @field_validator("config")
     @classmethod

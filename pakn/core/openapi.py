@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,6 +42,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             },
         },
     },
+}
+
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "description": "Số giây chờ trước khi thử lại / seconds to wait before retrying",
+    "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
 }
 
 QUERY_DESCRIPTIONS = {
@@ -245,9 +251,21 @@ def _request_body(contract: Contract, refs: Refs) -> dict[str, Any]:
     return {"required": True, "content": content}
 
 
+def _error_response(status: int) -> dict[str, Any]:
+    """An error status listed in `responses` (with None): a Problem; a 429 says when to retry."""
+    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
+    response: dict[str, Any] = {"description": HTTPStatus(status).phrase, "content": problem}
+    if status == 429:
+        response["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
+    return response
+
+
 def _responses(contract: Contract, refs: Refs) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in contract.responses.items():
+        if status >= 400 and model is None:
+            responses[str(status)] = _error_response(status)
+            continue
         content = {"application/json": {"schema": refs[(model, "serialization")]}} if model else None
         responses[str(status)] = {"description": "OK"} | ({"content": content} if content else {})
     if contract.links:

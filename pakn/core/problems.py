@@ -151,5 +151,15 @@ def internal_error() -> Problem:
     )
 
 
-def service_unavailable(detail_vi: str, detail_en: str) -> Problem:
-    return Problem(503, "unavailable", "Dịch vụ tạm thời không sẵn sàng", "Service unavailable", detail_vi, detail_en)
+def service_unavailable(detail_vi: str, detail_en: str, retry_after: int | None = None) -> Problem:
+    """503; with `retry_after` (seconds) the client is told when to try again."""
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return Problem(
+        503,
+        "unavailable",
+        "Dịch vụ tạm thời không sẵn sàng",
+        "Service unavailable",
+        detail_vi,
+        detail_en,
+        headers=headers,
+    )

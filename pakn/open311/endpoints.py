@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
 from pakn.core.i18n import request_language
 from pakn.core.problems import Problem, internal_error
+from pakn.core.ratelimit import Door, rate_limit
 from pakn.open311 import apikeys, forms, queries, service, xml
 from pakn.open311.errors import not_found
 from pakn.open311.schemas import FORMATS, Discovery, Endpoint, Error
@@ -129,6 +130,8 @@ async def requests(request: Request, fmt: str) -> Response:
 async def _post_request(request: Request, fmt: str) -> Response:
     settings = settings_of(request)
     form = await forms.read_form(request, settings.limits)
+    # Before the key and the files are checked: a refused client costs little.
+    await rate_limit(request, Door.OPEN311, form.fields.get("device_id"))
     _jurisdiction(request, form.fields.get("jurisdiction_id"))
     client = await apikeys.authenticate(form.fields.get("api_key"), now_of(request))
     await service.require_service(form.fields.get("service_code"))

@@ -19,6 +19,7 @@ from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
 from pakn.core.pagination import decode_cursor, parse_limit
 from pakn.core.problems import Problem, bad_request, not_found, unauthorized
+from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.models import AdminUnit, Attachment, Category, Feedback
 from pakn.submission import intake, service, supplements, tracking
@@ -61,7 +62,7 @@ async def view_context(request: Request) -> ViewContext:
     summary="Gửi phản ánh, kiến nghị (Submit a report)",
     request=FeedbackCreate,
     multipart=True,
-    responses={201: FeedbackCreated},
+    responses={201: FeedbackCreated, 429: None},
     headers=["Idempotency-Key"],
     links={
         name: {
@@ -81,6 +82,7 @@ async def view_context(request: Request) -> ViewContext:
 async def create_feedback(request: Request) -> Response:
     settings = settings_of(request)
     received = await intake.read_submission(request, settings.limits)
+    await rate_limit(request, Door.SUBMIT, received.data.device_id)
     key = intake.idempotency_key(request, received.data, settings.limits.idempotency_key_max_length)
     submission = service.Submission(
         data=received.data,
@@ -109,9 +111,10 @@ async def create_feedback(request: Request) -> Response:
 
 @document(
     summary="Tra cứu phản ánh (Track a report; private with its access token)",
-    responses={200: FeedbackPrivate},
+    responses={200: FeedbackPrivate, 429: None},
     bearer=True,
 )
+@code_door(Door.LOOKUP)
 async def track_feedback(request: Request) -> Response:
     view = await tracking.track(request.path_params["code"], bearer_token(request), await view_context(request))
     return json_response(view, headers={"Cache-Control": "private, no-store", "Vary": "Authorization"})
@@ -132,9 +135,11 @@ async def readable_feedback(request: Request) -> Feedback:
 @document(
     summary="Tệp đính kèm (An attachment, for the report's owner and staff)",
     binary=ACCEPTED_TYPES,
+    responses={429: None},
     bearer=True,
     parameters={"attachment_id": ROW_ID_SCHEMA},
 )
+@code_door(Door.LOOKUP)
 async def feedback_attachment(request: Request) -> Response:
     feedback = await readable_feedback(request)
     attachment = await tracking.attachment_of(feedback, request.path_params["attachment_id"])
@@ -153,9 +158,10 @@ async def feedback_attachment(request: Request) -> Response:
 @document(
     summary="Đánh giá kết quả xử lý (Rate the answer)",
     request=RatingCreate,
-    responses={201: RatingOut},
+    responses={201: RatingOut, 429: None},
     bearer=True,
 )
+@code_door(Door.RATING)
 async def rate_feedback(request: Request) -> Response:
     token = bearer_token(request)
     if token is None:
@@ -171,9 +177,10 @@ async def rate_feedback(request: Request) -> Response:
     summary="Bổ sung thông tin khi được yêu cầu (Answer a request for information)",
     request=SupplementCreate,
     multipart=True,
-    responses={201: SupplementCreated},
+    responses={201: SupplementCreated, 429: None},
     bearer=True,
 )
+@code_door(Door.SUPPLEMENT)
 async def add_supplement(request: Request) -> Response:
     token = bearer_token(request)
     if token is None:

@@ -6,13 +6,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import anyio
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from pakn.attachments.inspect import CleanFile, check_count, inspect_upload
+from pakn.attachments.budget import budget_for
+from pakn.attachments.inspect import CleanFile, check_count
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import FieldError, Problem, bad_request, payload_too_large, unprocessable
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
@@ -116,13 +116,9 @@ def _payload(schema: type[Payload], data: Any) -> Payload:
 
 
 async def inspect_all(uploads: tuple[Upload, ...], limits: Limits) -> tuple[CleanFile, ...]:
-    """Check and clean every file off the event loop; image decoding is CPU work."""
-    cleaned = []
-    for upload in uploads:
-        cleaned.append(
-            await anyio.to_thread.run_sync(inspect_upload, upload.content, upload.filename, upload.field, limits)
-        )
-    return tuple(cleaned)
+    """Check and clean every file on the upload pool, off the event loop: 413 past
+    the request's pixel budget, 503 with Retry-After when the pool is full."""
+    return await budget_for(limits).inspect(uploads)
 
 
 IDEMPOTENCY_HEADER = "idempotency-key"
