@@ -255,7 +255,7 @@ class TriageConfig(_Strict):
     # The assessment of new reports runs after commit, in batches claimed under a
     # lease (pakn/triage/intelligence/deferred.py): a batch lost with its worker
     # is claimed again when the lease ends.
-    assess_batch_size: int = Field(200, ge=1, le=5000)
+    assess_batch_size: int = Field(500, ge=1, le=5000)
     assess_lease_seconds: float = Field(30, ge=5, le=3600)
     assess_poll_seconds: float = Field(0.5, gt=0, le=60)
     assess_max_attempts: int = Field(5, ge=1, le=100)

@@ -21,6 +21,7 @@ from tortoise.expressions import Q
 from pakn.models import Feedback
 from pakn.stats.schemas import BreakdownRow, Summary
 from pakn.stats.service import StatsFilter, breakdown, figures_of, summary
+from pakn.triage.spam import not_spam
 
 LIST_LIMIT = 50  # reports listed per section; the rest are counted
 
@@ -113,7 +114,8 @@ async def trend(week: Week, tz: ZoneInfo, agency: str | None, weeks: int) -> lis
 
 
 def _open_at(as_of: datetime) -> Q:
-    return Q(created_at__lt=as_of) & (Q(handled_at__isnull=True) | Q(handled_at__gt=as_of))
+    # Spam is never listed, as it is never counted (even for a week that ended before it was rejected).
+    return Q(created_at__lt=as_of) & (Q(handled_at__isnull=True) | Q(handled_at__gt=as_of)) & not_spam()
 
 
 async def overdue(agency: str, as_of: datetime) -> tuple[list[Listed], int]:

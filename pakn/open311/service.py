@@ -25,6 +25,7 @@ from pakn.submission import secrets
 from pakn.submission.service import Submission, submit
 from pakn.submission.views import ViewContext, answer_visible, history
 from pakn.text.privacy import mask_personal_data
+from pakn.triage.spam import not_spam
 
 CATEGORY_CODE = re.compile(CategoryConfig.model_fields["code"].metadata[0].pattern)
 
@@ -121,7 +122,7 @@ class Reader:
 
 
 async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceRequest]:
-    rows = Feedback.filter(is_public=True)
+    rows = Feedback.filter(not_spam(), is_public=True)  # spam is not a public record
     if query.ids:
         codes = [code for code in map(secrets.normalise_tracking_code, query.ids) if code]
         if not codes:
@@ -144,7 +145,7 @@ async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceReq
 
 async def find_request(raw_id: str, reader: Reader, extensions: bool) -> ServiceRequest:
     code = secrets.normalise_tracking_code(raw_id)
-    feedback = await Feedback.get_or_none(tracking_code=code, is_public=True) if code else None
+    feedback = await Feedback.get_or_none(not_spam(), tracking_code=code, is_public=True) if code else None
     if feedback is None:
         raise not_found(f"Không có phản ánh công khai mã {raw_id}.", f"No public request {raw_id}.")
     return (await _documents([feedback], reader, extensions))[0]

@@ -31,6 +31,7 @@ from tortoise import connections
 
 from pakn.domain.channels import Channel
 from pakn.models import AdminUnit, Agency, Category
+from pakn.triage.spam import SPAM
 
 if TYPE_CHECKING:
     from pakn.stats.service import StatsFilter
@@ -51,6 +52,9 @@ NO_KEY = {
     "channel": "Không rõ kênh",
 }
 RANKED = ("agency", "category", "channel", "admin_unit")
+# A report rejected as spam was never a PAKN: it is outside every cohort, so it
+# counts neither as received nor as handled (pakn.triage.spam).
+GENUINE = f"(f.reject_reason IS NULL OR f.reject_reason <> '{SPAM}')"
 
 
 @dataclass
@@ -120,7 +124,7 @@ def _histogram(sql: Sql, f: StatsFilter, tz: ZoneInfo, by: str | None, condition
 
 
 def _conditions(sql: Sql, f: StatsFilter, tz: ZoneInfo) -> list[str]:
-    where = []
+    where = [GENUINE]
     if f.start is not None:
         where.append(f"f.created_at >= {sql.bind(utc_midnight(f.start, tz))}")
     if f.end is not None:

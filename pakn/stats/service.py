@@ -5,6 +5,9 @@ Definitions (also in README, "Statistics"):
 - Cohort: the reports *received* (`created_at`) in [start, end), local dates in
   the service's time zone: a report at 23:59:59 local on the day before `end`
   is in, one at 00:00:00 local on `end` is out. Either bound may be open.
+  Reports rejected as spam (`reject_reason` "spam", pakn.triage.spam) are
+  never in a cohort, whatever `as_of`: they were never PAKN, so they count
+  neither as received nor as handled (nor rejected) in any figure.
 - Handled as of `as_of`: `handled_at` is set and `handled_at <= as_of`.
   `handled_at` is when the report last entered a handled status (resolved,
   closed, rejected, duplicate: `pakn.domain.status.HANDLED`) and is cleared on

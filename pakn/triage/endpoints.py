@@ -20,8 +20,9 @@ from pakn.domain.roles import Role
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission import service as submission
 from pakn.submission.schemas import FeedbackCreated
-from pakn.triage import bulk, service
+from pakn.triage import bulk, service, spam
 from pakn.triage.schemas import ActionRequest, BulkReply, BulkRequest, EventPage, FeedbackStaff, StaffFeedbackCreate
+from pakn.triage.schemas import SpamRejectReply, SpamRejectRequest
 from pakn.triage.views import event_view, staff_view
 from pakn.triage.intelligence.deferred import is_pending
 
@@ -145,6 +146,22 @@ async def bulk_act(request: Request) -> Response:
 
 
 @document(
+    summary="Từ chối hàng loạt phản ánh rác từ một nguồn (Reject as spam everything open from one device or address)",
+    request=SpamRejectRequest,
+    responses={200: SpamRejectReply},
+    bearer=True,
+    tags=["staff"],
+)
+async def reject_spam(request: Request) -> Response:
+    user = await current_staff(request)
+    require_role(user, Role.COORDINATOR)
+    data = parse_model(SpamRejectRequest, await json_object(request))
+    source = spam.Source.of(data.device_id, data.client_address)
+    ids = await spam.reject_spam(source, data.since, data.note, user, now_of(request))
+    return json_response(SpamRejectReply(rejected=len(ids), ids=ids if len(ids) <= spam.IDS_SHOWN else None))
+
+
+@document(
     summary="Nhập phản ánh nhận qua điện thoại, thư, trực tiếp (Enter an off-line report)",
     request=StaffFeedbackCreate,
     responses={201: FeedbackCreated},
@@ -169,6 +186,7 @@ async def create_offline(request: Request) -> Response:
 routes = [
     Route("/api/v1/staff/feedback", create_offline, methods=["POST"]),
     Route("/api/v1/staff/feedback/bulk-actions", bulk_act, methods=["POST"]),
+    Route("/api/v1/staff/feedback/reject-spam", reject_spam, methods=["POST"]),
     Route("/api/v1/staff/feedback/{id:id}", get_feedback, methods=["GET"]),
     Route("/api/v1/staff/feedback/{id:id}/events", list_events, methods=["GET"]),
     Route("/api/v1/staff/feedback/{id:id}/actions", act, methods=["POST"]),

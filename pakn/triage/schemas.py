@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from ipaddress import ip_address
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator, model_validator
 
 from pakn.core.text import CleanStr
 from pakn.core.validation import LocalizedValueError
@@ -81,6 +82,20 @@ class SetPriority(StrictInput):
     note: Note = ""
 
 
+def iso_instant(value: object) -> object:
+    """An ISO 8601 instant with its offset (a string in JSON), or a Vietnamese error."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) >= 19 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise LocalizedValueError(
+            "Phải là thời điểm ISO 8601 có múi giờ, vd. 2026-12-07T17:00:00+07:00.",
+            "Must be an ISO 8601 instant with an offset, e.g. 2026-12-07T17:00:00+07:00.",
+        )
+    return parsed
+
+
 class Extend(StrictInput):
     """A coordinator gives more time: a new instant (with its offset), and why."""
 
@@ -92,16 +107,7 @@ class Extend(StrictInput):
     @field_validator("deadline", mode="before")
     @classmethod
     def _iso_instant(cls, value: object) -> object:
-        try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) >= 19 else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            raise LocalizedValueError(
-                "Phải là thời điểm ISO 8601 có múi giờ, vd. 2026-12-07T17:00:00+07:00.",
-                "Must be an ISO 8601 instant with an offset, e.g. 2026-12-07T17:00:00+07:00.",
-            )
-        return parsed
+        return iso_instant(value)
 
 
 ActionIn = Annotated[
@@ -154,6 +160,47 @@ class BulkReply(BaseModel):
     results: list[BulkResult]
 
 
+class SpamRejectRequest(StrictInput):
+    """Reject as spam every open report from one source since an instant:
+    exactly one of `device_id` and `client_address`."""
+
+    device_id: Annotated[CleanStr, Field(min_length=1, max_length=200)] | None = None
+    client_address: Annotated[str, Field(max_length=64)] | None = None
+    since: Annotated[AwareDatetime, Field(strict=False)]
+    note: Note = ""
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _iso_instant(cls, value: object) -> object:
+        return iso_instant(value)
+
+    @field_validator("client_address")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        # Matched as stored (as on the staff detail); never "unknown", which
+        # would catch every report whose source the server could not tell.
+        try:
+            ip_address(value) if value is not None else None
+        except ValueError:
+            raise LocalizedValueError("Phải là một địa chỉ IP.", "Must be an IP address.") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SpamRejectRequest:
+        if (self.device_id is None) == (self.client_address is None):
+            raise LocalizedValueError(
+                "Cần đúng một trong hai trường device_id và client_address.",
+                "Give exactly one of device_id and client_address.",
+            )
+        return self
+
+
+class SpamRejectReply(BaseModel):
+    rejected: int
+    # Every id rejected, ascending, when there are at most SPAM_IDS_SHOWN; null above.
+    ids: list[int] | None
+
+
 class StaffFeedbackCreate(FeedbackCreate):
     """A report received off-line (phone, letter, at the counter), entered by staff."""
 
@@ -204,6 +251,7 @@ class FeedbackStaff(BaseModel):
     is_anonymous: bool
     is_public: bool
     device_id: str | None
+    client_address: str | None  # staff-only, like device_id: the source, for spam
     deadline: datetime | None
     # on_track | due_soon | overdue; null once handled or without a deadline.
     deadline_state: Literal["on_track", "due_soon", "overdue"] | None

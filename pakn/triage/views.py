@@ -73,6 +73,7 @@ def staff_view(
         is_anonymous=feedback.is_anonymous,
         is_public=feedback.is_public,
         device_id=feedback.device_id,
+        client_address=feedback.client_address,
         **{name: _local(getattr(feedback, name), tz) for name in MILESTONES},
         deadline_state=state_of(feedback, now),
         attachments=[attachment_view(feedback, item, attachment_url) for item in attachments],

@@ -27,6 +27,7 @@ READ = {"admin": 200, "coordinator": 200, "handler": 200, "handler_elsewhere": 4
 ACT = {"admin": 200, "coordinator": 200, "handler": 200, "handler_elsewhere": 404, "viewer": 403, "viewer_elsewhere": 403}
 COORDINATE = {"admin": 200, "coordinator": 200, "handler": 403, "handler_elsewhere": 403, "viewer": 403, "viewer_elsewhere": 403}
 CREATE = {**COORDINATE, "admin": 201, "coordinator": 201}
+SINCE = "2026-01-01T00:00:00+07:00"
 
 
 async def assigned_report(client: httpx.AsyncClient) -> int:
@@ -47,11 +48,12 @@ def requests_for(fid: int) -> dict[str, tuple[str, str, dict | None, dict[str, i
         "events": ("GET", f"{STAFF_URL}/{fid}/events", None, READ),
         "comment": ("POST", f"{STAFF_URL}/{fid}/actions", {"action": "comment", "note": "ghi chú"}, ACT),
         "bulk": ("POST", f"{STAFF_URL}/bulk-actions", {"ids": [fid], "action": "reject", "reason": "spam"}, COORDINATE),
+        "reject_spam": ("POST", f"{STAFF_URL}/reject-spam", {"device_id": "may-rac", "since": SINCE}, COORDINATE),
         "create": ("POST", STAFF_URL, offline, CREATE),
     }
 
 
-@pytest.mark.parametrize("route", ["detail", "events", "comment", "bulk", "create"])
+@pytest.mark.parametrize("route", ["detail", "events", "comment", "bulk", "reject_spam", "create"])
 @pytest.mark.parametrize("label", list(ACCOUNTS))
 async def test_each_role_gets_what_its_reach_allows(client: httpx.AsyncClient, route: str, label: str) -> None:
     fid = await assigned_report(client)
@@ -62,7 +64,7 @@ async def test_each_role_gets_what_its_reach_allows(client: httpx.AsyncClient, r
     assert response.status_code == expected[label], response.text
 
 
-@pytest.mark.parametrize("route", ["detail", "events", "comment", "bulk", "create"])
+@pytest.mark.parametrize("route", ["detail", "events", "comment", "bulk", "reject_spam", "create"])
 async def test_every_staff_route_needs_a_valid_token(client: httpx.AsyncClient, route: str) -> None:
     fid = await assigned_report(client)
     method, url, body, _ = requests_for(fid)[route]

@@ -31,7 +31,7 @@ from pakn.core import leases, rawsql
 from pakn.models import DeferredTask, Feedback
 from pakn.settings import Settings, TriageConfig
 from pakn.triage.intelligence import duplicates
-from pakn.triage.intelligence.intake import FORMAT, Report, assess, search_fields
+from pakn.triage.intelligence.intake import FORMAT, Report, assess, scope_of, search_fields
 
 log = logging.getLogger("pakn.triage")
 
@@ -42,6 +42,7 @@ ASSESSMENTS = leases.Queue(
     order_by="due_at, id",
     claim="due_at = ?, attempts = attempts + 1",
 )
+PARALLEL_QUERIES = 4  # candidate queries of one batch in flight at once (the pool has more)
 FIRST_VERSION = 1  # as submitted: nobody has acted on the report yet
 URGENCY_FIELDS = ("urgent", "priority", "deadline", "deadline_kind", "due_soon_at")
 COLUMNS = (
@@ -73,6 +74,7 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
     assessed: list[list[Any]] = []
     if rows:
         nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
+        await nearby.prefetch([(_probe_place(row), row["created_at"]) for row in rows], scope_of(config), PARALLEL_QUERIES)
         for row in rows:
             fields = await _assessed(row, attempts.get(row["id"], 1), nearby, config)
             if fields is not None:
@@ -118,6 +120,10 @@ async def _assessed(
             return None
         # Searchable all the same; staff see that the suggestions could not be made.
         return {**searchable, "suggestions": {"format": FORMAT, "error": type(exc).__name__}}
+
+
+def _probe_place(row: dict[str, Any]) -> duplicates.Probe:
+    return duplicates.Probe(text="", lat=row["lat"], lon=row["lon"], admin_unit=row["admin_unit_id"], category=None)
 
 
 def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:
@@ -188,6 +194,6 @@ class Worker:
             except Exception as exc:  # the database is away: try again after a pause
                 log.warning("assessment batch failed", extra={"fields": {"error": repr(exc)}})
                 claimed = 0
-            if claimed < self.config.assess_batch_size:
+            if not claimed:  # idle: look again after a pause; busy: claim the next batch at once
                 with suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), self.config.assess_poll_seconds)

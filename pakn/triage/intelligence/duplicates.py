@@ -13,6 +13,7 @@ The candidates come from one query on the window's ids and a bounding box;
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import math
 from collections.abc import Iterable
@@ -277,10 +278,33 @@ class Nearby:
     async def candidates(self, probe: Probe, now: datetime, scope: Scope, before_id: int) -> list[Candidate]:
         key = (probe.lat, probe.lon, probe.admin_unit)
         if key not in self._found:
-            if self._first is None:
-                self._first = await first_id_since(window_start(self.earliest, scope)) or self.bound
-            self._found[key] = await candidates(probe, now, scope, self.bound, self._first)
+            await self._fetch(key, now, scope)
         return [candidate for candidate in self._found[key] if candidate.id < before_id]
+
+    async def prefetch(self, places: list[tuple[Probe, datetime]], scope: Scope, parallel: int) -> None:
+        """Fetch the lists of many places at once, `parallel` queries at a time:
+        reports at many spots would otherwise wait for one query after another.
+        Each place's list is the one its first report (in `places` order) would fetch."""
+        firsts: dict[tuple[float | None, float | None, str | None], datetime] = {}
+        for probe, received in places:
+            firsts.setdefault((probe.lat, probe.lon, probe.admin_unit), received)
+        gate = asyncio.Semaphore(parallel)
+
+        async def fetch(key: tuple[float | None, float | None, str | None], received: datetime) -> None:
+            async with gate:
+                await self._fetch(key, received, scope)
+
+        await self._first_id(scope)
+        await asyncio.gather(*(fetch(key, received) for key, received in firsts.items() if key not in self._found))
+
+    async def _first_id(self, scope: Scope) -> int:
+        if self._first is None:
+            self._first = await first_id_since(window_start(self.earliest, scope)) or self.bound
+        return self._first
+
+    async def _fetch(self, key: tuple[float | None, float | None, str | None], received: datetime, scope: Scope) -> None:
+        probe = Probe(text="", lat=key[0], lon=key[1], admin_unit=key[2], category=None)
+        self._found[key] = await candidates(probe, received, scope, self.bound, await self._first_id(scope))
 
 
 async def find(

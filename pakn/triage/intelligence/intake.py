@@ -15,8 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 from pakn.domain.channels import Priority
-from pakn.models import AdminUnit, Category
-from pakn.settings import Settings
+from pakn.models import AdminUnit
+from pakn.reference.cache import categories
+from pakn.settings import Settings, TriageConfig
 from pakn.text.fold import compact, search_document
 from pakn.triage.intelligence import duplicates
 from pakn.triage.intelligence.model import CategoryModel
@@ -85,13 +86,13 @@ async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None
         "format": FORMAT,
         "categories": [item.as_json() for item in ranked[:5]],
         "agency": suggest_agency(engine.config, ranked, units),
-        "duplicates": await duplicates.find(probe, now, _scope(engine), before_id=report.id, nearby=nearby),
+        "duplicates": await duplicates.find(probe, now, scope_of(engine.config), before_id=report.id, nearby=nearby),
         "urgency": {"urgent": danger.urgent, "score": danger.score, "words": list(danger.words)},
         "model": {"id": cache.model_id, "share": model.alpha} if model is not None else None,
     }
     fields: dict[str, Any] = {"suggestions": suggestions}
     # The citizen's own category is never replaced; the suggestion is kept beside it.
-    if report.category is None and ranked and await Category.exists(code=ranked[0].code, is_active=True):
+    if report.category is None and ranked and await categories.is_active(ranked[0].code):
         fields["suggested_category_id"] = ranked[0].code
     if danger.urgent:
         fields.update(urgent=True, priority=Priority.URGENT, **_urgent_deadline(report.category, now))
@@ -126,8 +127,8 @@ def _urgent_deadline(category: str | None, now: datetime) -> dict[str, Any]:
     }
 
 
-def _scope(engine: Engine) -> duplicates.Scope:
-    config = engine.config
+def scope_of(config: TriageConfig) -> duplicates.Scope:
+    """Where and how far back duplicates are looked for."""
     return duplicates.Scope(
         window_days=config.duplicate_window_days,
         radius_m=config.duplicate_radius_m,
