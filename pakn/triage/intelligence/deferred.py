@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,14 +76,40 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
     if rows:
         nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
         await nearby.prefetch([(_probe_place(row), row["created_at"]) for row in rows], scope_of(config), PARALLEL_QUERIES)
+        turn = Turn(lag=(now - min(row["created_at"] for row in rows)).total_seconds())
         for row in rows:
             fields = await _assessed(row, attempts.get(row["id"], 1), nearby, config)
             if fields is not None:
                 assessed.append(_stored_values(row["id"], fields))
-            await asyncio.sleep(0)  # a batch is CPU work: let requests in between reports
+            await turn.share()
     gone = sorted(set(ids) - {row["id"] for row in rows})  # a task whose report no longer exists
     await _store(assessed, [values[-1] for values in assessed] + gone, lease)
     return len(ids)
+
+
+class Turn:
+    """How long the assessment keeps the event loop before letting requests in.
+
+    In a process that also serves requests, a batch is CPU work that would
+    hold every request behind it; yielding after each report instead lets a
+    busy server starve its own assessments (each yield waits behind every
+    request in flight). So the turn grows with the lag: about a millisecond
+    while assessments keep up, up to `MAX_TURN` when they fall seconds behind,
+    which trades a little request latency for an assessment lag that stays
+    bounded under a flood (bench/README.md)."""
+
+    MIN_TURN = 0.001
+    MAX_TURN = 0.008
+    PER_SECOND_BEHIND = 0.002
+
+    def __init__(self, lag: float) -> None:
+        self.length = min(self.MAX_TURN, self.MIN_TURN + max(0.0, lag) * self.PER_SECOND_BEHIND)
+        self.ends = time.monotonic() + self.length
+
+    async def share(self) -> None:
+        if time.monotonic() >= self.ends:
+            await asyncio.sleep(0)
+            self.ends = time.monotonic() + self.length
 
 
 async def drain(now: datetime, config: TriageConfig) -> int:
