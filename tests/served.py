@@ -154,6 +154,22 @@ def stop(process: subprocess.Popen[bytes]) -> int | None:
         return None
 
 
+def launch(tmp: Path, env: dict[str, str], log_name: str = "server.log") -> Served:
+    """`pakn serve` started (not yet ready) on a free port with this environment."""
+    port = free_port()
+    log = tmp / log_name
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pakn.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return Served(f"http://127.0.0.1:{port}", process, log, tmp, env)
+
+
 @asynccontextmanager
 async def serve(tmp: Path, suffix: str = "served", **settings: str) -> AsyncIterator[Served]:
     """`pakn serve` until the block ends; `settings` are extra PAKN_* variables."""
@@ -177,22 +193,11 @@ async def serve(tmp: Path, suffix: str = "served", **settings: str) -> AsyncIter
         )
         assert migrate.returncode == 0, f"pakn migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
 
-    port = free_port()
-    log = tmp / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pakn.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    served = Served(f"http://127.0.0.1:{port}", process, log, tmp, env)
+    served = launch(tmp, env)
     try:
         await wait_until_ready(served)
         yield served
     finally:
-        stop(process)
+        stop(served.process)
         if postgres:
             await recreate_database(admin_dsn, served_db, create=False)

@@ -8,8 +8,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,7 +18,7 @@ import httpx
 import pytest
 
 from tests.factories import feedback_body
-from tests.served import ROOT, Served, free_port, serve, stop, wait_until_ready
+from tests.served import Served, launch, serve, stop, wait_until_ready
 
 BURST = 160
 CONCURRENCY = 16
@@ -55,21 +53,6 @@ async def burst(served: Served, keys: list[str], kill_after: int | None) -> dict
     async with httpx.AsyncClient(base_url=served.base_url, timeout=10.0) as http:
         await asyncio.gather(*(one(http, key) for key in keys))
     return replies
-
-
-def restart(served: Served, tmp: Path) -> Served:
-    port = free_port()
-    log = tmp / "server-restarted.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pakn.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=served.env,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    return Served(f"http://127.0.0.1:{port}", process, log, tmp, served.env)
 
 
 async def reports(served: Served) -> list[dict[str, Any]]:
@@ -114,7 +97,7 @@ async def test_kill_9_mid_burst_loses_and_doubles_no_report_and_no_assessment(tm
         served.process.wait(timeout=10)
         assert served.process.returncode == -signal.SIGKILL
         assert KILL_AFTER <= len(before_kill) < BURST  # the kill landed inside the burst
-        restarted = restart(served, tmp_path)
+        restarted = launch(tmp_path, served.env, "server-restarted.log")
         try:
             await wait_until_ready(restarted)
             # The phones retry what got no answer, with the same keys.
