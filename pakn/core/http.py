@@ -23,7 +23,7 @@ def json_response(
 async def read_limited_body(request: Request, limit: int) -> bytes:
     """The request body, refused with 413 as soon as it passes `limit` bytes."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise payload_too_large(limit)
     chunks: list[bytes] = []
     received = 0

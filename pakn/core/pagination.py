@@ -25,10 +25,16 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
+def ascii_digits(raw: str, max_length: int = 18) -> bool:
+    """Only 0–9, and few enough to be a 64-bit number: `str.isdigit()` also
+    accepts "²" and "٣", which `int()` then refuses or reads as another number."""
+    return 0 < len(raw) <= max_length and raw.isascii() and raw.isdigit()
+
+
 def parse_limit(raw: str | None, default: int, maximum: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not ascii_digits(raw) or not 1 <= int(raw) <= maximum:
         raise bad_request(
             f"Tham số limit phải là số nguyên từ 1 đến {maximum}.",
             f"limit must be an integer from 1 to {maximum}.",

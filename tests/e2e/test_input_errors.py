@@ -5,8 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from pakn.domain.roles import Role
 from pakn.models import Feedback
 from tests.factories import feedback_body, new_key
+from tests.staff import make_staff
 
 URL = "/api/v1/feedback"
 PROBLEM = "application/problem+json"
@@ -123,3 +125,17 @@ async def test_nothing_is_written_by_a_refused_submission(client: httpx.AsyncCli
     await client.post(URL, json=feedback_body(category="xyz"), headers=new_key())
     await client.post(URL, json=feedback_body(content="x"), headers=new_key())
     assert await Feedback.all().count() == 0
+
+
+@pytest.mark.parametrize("limit", ["²", "٣", "1" * 5000, "+5", " 5"])
+async def test_a_limit_that_is_not_plain_ascii_digits_is_a_400(client: httpx.AsyncClient, limit: str) -> None:
+    """`str.isdigit()` accepts "²" and "٣", which `int()` refuses or misreads."""
+    staff = await make_staff(Role.ADMIN)
+    for url, headers in (
+        ("/api/v1/feedback/public", {}),
+        ("/api/v1/staff/feedback", staff.headers),
+        ("/api/v1/admin/users", staff.headers),
+    ):
+        response = await client.get(url, params={"limit": limit}, headers=headers)
+        assert response.status_code == 400, (url, response.text)
+        assert response.headers["content-type"] == PROBLEM and response.json()["type"].endswith("bad-limit")
