@@ -72,13 +72,9 @@ def _layout(model: type[Model], given: tuple[str, ...]) -> _Layout:
     names: list[str] = []
     converters: list[Callable[[Any], Any]] = []
     for name in given:
-        related = meta.fields_map.get(name.removesuffix("_id"))
-        if name.endswith("_id") and isinstance(related, ForeignKeyFieldInstance):
-            names.append(name)
-            converters.append(_same)
-        else:
-            names.append(meta.fields_db_projection[name])
-            converters.append(partial(_to_db, meta.fields_map[name]))
+        column, convert = _converter(model, name)
+        names.append(column)
+        converters.append(convert)
     constants: list[Any] = []
     computed: list[tuple[str, Callable[[], Any]]] = []
     for name, column in meta.fields_db_projection.items():
@@ -92,6 +88,17 @@ def _layout(model: type[Model], given: tuple[str, ...]) -> _Layout:
             constants.append(field.to_db_value(field.default, None))
     names.extend(column for column, _ in computed)
     return _Layout(tuple(names), tuple(converters), tuple(constants), tuple(default for _, default in computed))
+
+
+@lru_cache(maxsize=512)
+def _converter(model: type[Model], name: str) -> tuple[str, Callable[[Any], Any]]:
+    """The column of a field given by name and how its values are written: a
+    relation's `<name>_id` as given, any other field through its `to_db_value`."""
+    meta = model._meta
+    related = meta.fields_map.get(name.removesuffix("_id"))
+    if name.endswith("_id") and isinstance(related, ForeignKeyFieldInstance):
+        return name, _same
+    return meta.fields_db_projection[name], partial(_to_db, meta.fields_map[name])
 
 
 def _same(value: Any) -> Any:
@@ -108,10 +115,7 @@ def _default(field: Field) -> Any:
 
 def value(model: type[Model], name: str, python_value: Any) -> Any:
     """One field's database value (a relation's `<name>_id` as given)."""
-    field = model._meta.fields_map.get(name)
-    if field is None or isinstance(field, ForeignKeyFieldInstance):
-        return python_value
-    return field.to_db_value(python_value, None)
+    return _converter(model, name)[1](python_value)
 
 
 async def execute_many(sql: str, rows: Sequence[Sequence[Any]], client: BaseDBAsyncClient | None = None) -> None:

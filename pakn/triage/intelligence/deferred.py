@@ -74,9 +74,11 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
     rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
     assessed: list[list[Any]] = []
     if rows:
-        nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=min(row["created_at"] for row in rows))
-        await nearby.prefetch([(_probe_place(row), row["created_at"]) for row in rows], scope_of(config), PARALLEL_QUERIES)
-        turn = Turn(lag=(now - min(row["created_at"] for row in rows)).total_seconds())
+        earliest = min(row["created_at"] for row in rows)
+        nearby = duplicates.Nearby(bound=max(ids) + 1, earliest=earliest)
+        places = [((row["lat"], row["lon"], row["admin_unit_id"]), row["created_at"]) for row in rows]
+        await nearby.prefetch(places, scope_of(config), PARALLEL_QUERIES)
+        turn = Turn(lag=(now - earliest).total_seconds())
         for row in rows:
             fields = await _assessed(row, attempts.get(row["id"], 1), nearby, config)
             if fields is not None:
@@ -147,10 +149,6 @@ async def _assessed(
             return None
         # Searchable all the same; staff see that the suggestions could not be made.
         return {**searchable, "suggestions": {"format": FORMAT, "error": type(exc).__name__}}
-
-
-def _probe_place(row: dict[str, Any]) -> duplicates.Probe:
-    return duplicates.Probe(text="", lat=row["lat"], lon=row["lon"], admin_unit=row["admin_unit_id"], category=None)
 
 
 def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:

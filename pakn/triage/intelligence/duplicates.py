@@ -255,13 +255,23 @@ def _stored_text(row: dict[str, object]) -> str:
     code = str(row["tracking_code"]).lower().replace("-", "")
     text = str(row["search_compact"] or "") or str(row["search_text"] or "").replace(" ", "")
     if not text:  # not assessed yet: its search copies are written with the assessment
-        return _compact_text(str(row["title"]), str(row["content"]))
+        return report_text(str(row["title"]), str(row["content"]))
     return text.removeprefix(code)
 
 
 @lru_cache(maxsize=1024)
-def _compact_text(title: str, content: str) -> str:
+def report_text(title: str, content: str) -> str:
+    """A report's text as compared here (`Probe.text`, `Candidate.text`): folded,
+    without spaces; remembered, as a flood repeats one text hundreds of times."""
     return compact(f"{title} {content}")
+
+
+# Where candidates are looked for: a point and the administrative unit.
+Place = tuple[float | None, float | None, str | None]
+
+
+def place_of(probe: Probe) -> Place:
+    return probe.lat, probe.lon, probe.admin_unit
 
 
 class Nearby:
@@ -273,38 +283,38 @@ class Nearby:
         self.bound = bound  # one more than the batch's highest id
         self.earliest = earliest  # the batch's earliest receipt: its window is the widest
         self._first: int | None = None
-        self._found: dict[tuple[float | None, float | None, str | None], list[Candidate]] = {}
+        self._found: dict[Place, list[Candidate]] = {}
 
     async def candidates(self, probe: Probe, now: datetime, scope: Scope, before_id: int) -> list[Candidate]:
-        key = (probe.lat, probe.lon, probe.admin_unit)
-        if key not in self._found:
-            await self._fetch(key, now, scope)
-        return [candidate for candidate in self._found[key] if candidate.id < before_id]
+        place = place_of(probe)
+        if place not in self._found:
+            await self._fetch(place, now, scope)
+        return [candidate for candidate in self._found[place] if candidate.id < before_id]
 
-    async def prefetch(self, places: list[tuple[Probe, datetime]], scope: Scope, parallel: int) -> None:
+    async def prefetch(self, places: list[tuple[Place, datetime]], scope: Scope, parallel: int) -> None:
         """Fetch the lists of many places at once, `parallel` queries at a time:
         reports at many spots would otherwise wait for one query after another.
         Each place's list is the one its first report (in `places` order) would fetch."""
-        firsts: dict[tuple[float | None, float | None, str | None], datetime] = {}
-        for probe, received in places:
-            firsts.setdefault((probe.lat, probe.lon, probe.admin_unit), received)
+        firsts: dict[Place, datetime] = {}
+        for place, received in places:
+            firsts.setdefault(place, received)
         gate = asyncio.Semaphore(parallel)
 
-        async def fetch(key: tuple[float | None, float | None, str | None], received: datetime) -> None:
+        async def fetch(place: Place, received: datetime) -> None:
             async with gate:
-                await self._fetch(key, received, scope)
+                await self._fetch(place, received, scope)
 
         await self._first_id(scope)
-        await asyncio.gather(*(fetch(key, received) for key, received in firsts.items() if key not in self._found))
+        await asyncio.gather(*(fetch(place, received) for place, received in firsts.items() if place not in self._found))
 
     async def _first_id(self, scope: Scope) -> int:
         if self._first is None:
             self._first = await first_id_since(window_start(self.earliest, scope)) or self.bound
         return self._first
 
-    async def _fetch(self, key: tuple[float | None, float | None, str | None], received: datetime, scope: Scope) -> None:
-        probe = Probe(text="", lat=key[0], lon=key[1], admin_unit=key[2], category=None)
-        self._found[key] = await candidates(probe, received, scope, self.bound, await self._first_id(scope))
+    async def _fetch(self, place: Place, received: datetime, scope: Scope) -> None:
+        probe = Probe(text="", lat=place[0], lon=place[1], admin_unit=place[2], category=None)
+        self._found[place] = await candidates(probe, received, scope, self.bound, await self._first_id(scope))
 
 
 async def find(

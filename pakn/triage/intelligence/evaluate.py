@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from pakn.text.fold import compact
 from pakn.text.privacy import personal_data_spans
 from pakn.triage.intelligence import duplicates
 from pakn.triage.intelligence.suggestions import Engine, categorise, urgency
@@ -134,9 +133,9 @@ def duplicate_recall(engine: Engine, records: list[Record], at: int = 5) -> tupl
         earlier = [other for other in records[:index] if record.dup_group and other.dup_group == record.dup_group]
         if not earlier:
             continue
-        probe = duplicates.Probe(compact(f"{record.title} {record.content}"), record.lat, record.lon, None, top[index])
+        probe = duplicates.Probe(duplicates.report_text(record.title, record.content), record.lat, record.lon, None, top[index])
         pool = [
-            duplicates.Candidate(position, other.id, compact(f"{other.title} {other.content}"), other.lat, other.lon, top[position])
+            duplicates.Candidate(position, other.id, duplicates.report_text(other.title, other.content), other.lat, other.lon, top[position])
             for position, other in enumerate(records[:index])
         ]
         shown = {entry["tracking_code"] for entry in duplicates.rank(probe, pool, scope)}

@@ -76,7 +76,7 @@ async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None
     ranked, danger = _read_text(engine, model, report.title, report.content)
     units = await _units(report.admin_unit) if engine.config.agencies_by_unit else (report.admin_unit or "",)
     probe = duplicates.Probe(
-        text=compact(f"{report.title} {report.content}"),
+        text=duplicates.report_text(report.title, report.content),
         lat=report.lat,
         lon=report.lon,
         admin_unit=report.admin_unit,
