@@ -195,19 +195,17 @@ class Limiter:
         await self.counters.close()
 
     async def _consume(self, item: RateLimitItem, *key: str) -> bool:
-        if self._paused_until and time.monotonic() < self._paused_until:
-            return True
-        try:
-            return await self.strategy.hit(item, *key)
-        except STORAGE_ERRORS as exc:
-            self._storage_failed(exc)
-            return True
+        return await self._fail_open(self.strategy.hit, item, *key)
 
     async def _test(self, item: RateLimitItem, *key: str) -> bool:
+        return await self._fail_open(self.strategy.test, item, *key)
+
+    async def _fail_open(self, ask: Callable[..., Awaitable[bool]], item: RateLimitItem, *key: str) -> bool:
+        """The counters' answer; True (let it through) while they cannot be reached."""
         if self._paused_until and time.monotonic() < self._paused_until:
             return True
         try:
-            return await self.strategy.test(item, *key)
+            return await ask(item, *key)
         except STORAGE_ERRORS as exc:
             self._storage_failed(exc)
             return True
