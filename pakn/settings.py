@@ -34,17 +34,27 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from pakn.core.text import LineStr, TextStr
 from pakn.open311.config import Open311Config
 
-DEFAULT_SQLITE_URL = "sqlite://var/pakn.sqlite3"
+EMBEDDED_DATABASE = "pakn.sqlite3"  # the default database: this file under var_dir
+
+
+def home_dir() -> Path:
+    """Where the shipped config/ and, by default, var/ are: PAKN_HOME, else the
+    checkout this package runs from. Never the current directory: the CLI and
+    the server must find the same configuration and database from anywhere."""
+    named = os.environ.get("PAKN_HOME")
+    return Path(named).resolve() if named else Path(__file__).resolve().parents[1]
 
 
 def defaults_file() -> Path:
-    """The shipped defaults: beside the package in a checkout, else in ./config."""
-    beside_package = Path(__file__).resolve().parents[1] / "config" / "defaults.toml"
-    if beside_package.is_file():
-        return beside_package
-    return Path.cwd() / "config" / "defaults.toml"
+    """The shipped defaults, config/defaults.toml under home_dir()."""
+    path = home_dir() / "config" / "defaults.toml"
+    if not path.is_file():
+        # Without it there are no categories or agencies: refuse rather than run empty.
+        raise ValueError(f"{path} not found: set PAKN_HOME to the directory holding config/defaults.toml")
+    return path
 
 
 class _Strict(BaseModel):
@@ -82,25 +92,47 @@ class Limits(_Strict):
 
 class CategoryConfig(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    name_vi: str
-    name_en: str
-    description_vi: str = ""
-    description_en: str = ""
+    # Names go into e-mail and headers: one line, or start-up stops naming the field.
+    name_vi: LineStr = Field(min_length=1, max_length=200)
+    name_en: LineStr = Field(min_length=1, max_length=200)
+    description_vi: TextStr = ""
+    description_en: TextStr = ""
 
 
 class AgencyConfig(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    name: str
-    emails: list[str] = []
+    name: LineStr = Field(min_length=1, max_length=200)
+    emails: list[LineStr] = []
 
 
 class AuthConfig(_Strict):
     token_ttl_hours: float = Field(12, gt=0, le=24 * 30)
-    # Failed sign-ins allowed per account or address within the window before
-    # further attempts are refused with 429 until the block ends.
-    max_failures: int = Field(5, ge=1, le=100)
-    failure_window_minutes: int = Field(15, ge=1, le=1440)
+    # The sign-in throttle (pakn/accounts/throttle.py). The n-th failure of a
+    # scope, from its limit on, blocks it for first_block_seconds * 2**(n - limit),
+    # at most block_minutes; blocked, it is refused with 429 before any password check.
+    max_failures: int = Field(5, ge=1, le=1000)  # one account from one address
+    address_max_failures: int = Field(20, ge=1, le=10_000)  # one address, any accounts
+    # One account from all addresses: only a distributed attack gets this far.
+    account_max_failures: int = Field(100, ge=1, le=100_000)
+    first_block_seconds: int = Field(60, ge=1, le=86_400)
     block_minutes: int = Field(15, ge=1, le=1440)
+    # A count restarts after this long without a failure.
+    failure_window_minutes: int = Field(60, ge=1, le=10_080)
+    # A sign-in makes its address known to the account for this long: blocks of
+    # the address or of the whole account no longer apply to it.
+    known_address_days: int = Field(30, ge=0, le=3650)
+    # Rows with no block, no failure and no known sign-in for this long are deleted.
+    forget_after_hours: int = Field(24, ge=1, le=24 * 365)
+
+    @model_validator(mode="after")
+    def _counts_outlive_blocks(self) -> AuthConfig:
+        """A count restarted by waiting out the longest block would stop the
+        delays from growing; a row deleted while it counts would forgive it."""
+        if self.failure_window_minutes <= self.block_minutes:
+            raise ValueError("failure_window_minutes must be longer than block_minutes")
+        if self.forget_after_hours * 60 < self.failure_window_minutes:
+            raise ValueError("forget_after_hours must cover failure_window_minutes")
+        return self
 
 
 def _rate_limit_text(value: str) -> str:
@@ -238,6 +270,19 @@ class SchedulerConfig(_Strict):
     misfire_grace_minutes: int = Field(60, ge=1, le=7 * 1440)
 
 
+class RetentionConfig(_Strict):
+    """What is kept only for a while (scheduler jobs `idempotency-expiry`, `orphan-files`)."""
+
+    # A phone retries a submission with the same Idempotency-Key for as long as it
+    # was offline: keep the record well beyond that, then a retry is a new report.
+    idempotency_days: float = Field(7, ge=1, le=3650)
+    # A stored file that no attachment row names (its request died before the
+    # insert) is deleted once older than this; younger, its row may be on its way.
+    orphan_file_minutes: int = Field(60, ge=15, le=7 * 1440)
+    delete_batch_size: int = Field(1000, ge=1, le=100_000)  # rows or files per statement
+    run_at: time = time(3, 0)  # daily, local time
+
+
 class TriageConfig(_Strict):
     # Keyword rules (categories, danger words): a path beside config/defaults.toml, or absolute.
     rules_file: str = "triage_rules.toml"
@@ -267,16 +312,22 @@ class TriageConfig(_Strict):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAKN_", extra="forbid", frozen=True)
 
-    database_url: str = DEFAULT_SQLITE_URL
+    # Defaults under var_dir (home_dir()/var): see _paths_under_var_dir.
+    database_url: str = ""
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     timezone: str = "Asia/Ho_Chi_Minh"
-    var_dir: Path = Path("var")
-    media_dir: Path = Path("var/media")
+    var_dir: Path = Path()
+    media_dir: Path = Path()
     config: Path | None = None
     secret_key: SecretStr | None = None
     log_level: str = Field("info", pattern=r"^(debug|info|warning|error)$")
     db_pool_size: int = Field(10, ge=1, le=200)
+    # PostgreSQL down or frozen: each wait is bounded, and a request fails with 503 (pakn/db.py).
+    db_connect_timeout_seconds: float = Field(5, gt=0, le=300)  # opening a connection
+    db_acquire_timeout_seconds: float = Field(5, gt=0, le=300)  # waiting for a pooled one, and returning it
+    db_command_timeout_seconds: float = Field(15, gt=0, le=3600)  # one statement (not in `pakn migrate`)
+    db_retry_after_seconds: int = Field(5, ge=1, le=3600)  # Retry-After of that 503
     # Proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For is
     # believed; from anyone else the header is ignored (pakn/core/clients.py).
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
@@ -304,6 +355,7 @@ class Settings(BaseSettings):
     deadlines: DeadlinesConfig = DeadlinesConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     triage: TriageConfig = TriageConfig()
+    retention: RetentionConfig = RetentionConfig()
     open311: Open311Config = Open311Config()
 
     @model_validator(mode="after")
@@ -321,6 +373,17 @@ class Settings(BaseSettings):
         if known and unknown:
             raise ValueError(f"open311.attributes: unknown category {', '.join(unknown)}")
         return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paths_under_var_dir(cls, data: Any) -> Any:
+        """The media and the embedded database live under var_dir unless set;
+        var_dir under home_dir(), so every command finds the same files."""
+        if isinstance(data, dict):
+            var = Path(data.get("var_dir") or home_dir() / "var").resolve()
+            defaults = {"media_dir": var / "media", "database_url": f"sqlite://{var / EMBEDDED_DATABASE}"}
+            data = {**defaults, **{key: value for key, value in data.items() if value is not None}, "var_dir": var}
+        return data
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
-
+import sqlite3
 from collections.abc import Iterable
+
+import asyncpg
+from tortoise.exceptions import BaseORMException
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,9 +16,18 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Scope
 
 from pakn.core.i18n import request_language
-from pakn.core.problems import Problem, internal_error, method_not_allowed, not_found, payload_too_large
+from pakn.core.outage import database_unavailable
+from pakn.core.problems import (
+    Problem,
+    internal_error,
+    method_not_allowed,
+    not_found,
+    payload_too_large,
+)
+from pakn.core.problems import database_unavailable as database_unavailable_problem
 
 PROBLEM_JSON = "application/problem+json"
+DEFAULT_RETRY_AFTER = 5  # seconds, for an app built without settings
 log = logging.getLogger("pakn.errors")
 
 
@@ -64,13 +76,31 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
     return sorted(methods)
 
 
-async def handle_unexpected(request: Request, exc: Exception) -> Response:
+def unexpected_problem(request: Request, exc: BaseException) -> Problem:
+    """What an error no route turned into a Problem becomes: 503 with Retry-After
+    while the database is down, frozen or busy (one warning line, no traceback),
+    else a logged 500."""
+    if database_unavailable(exc):
+        log.warning("database unavailable", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+        settings = getattr(request.app.state, "settings", None)
+        return database_unavailable_problem(getattr(settings, "db_retry_after_seconds", DEFAULT_RETRY_AFTER))
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(request, internal_error())
+    return internal_error()
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    return problem_response(request, unexpected_problem(request, exc))
 
 
 EXCEPTION_HANDLERS = {
     Problem: handle_problem,
     HTTPException: handle_http_exception,
+    # The families a database fault arrives in, answered here rather than by
+    # Starlette's server-error layer, which would re-raise them into the log.
+    OSError: handle_unexpected,
+    asyncpg.PostgresError: handle_unexpected,
+    asyncpg.InterfaceError: handle_unexpected,
+    BaseORMException: handle_unexpected,
+    sqlite3.Error: handle_unexpected,
     Exception: handle_unexpected,
 }

@@ -42,6 +42,11 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
     # uvicorn's own access log would repeat ours without the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # Tortoise says "shutdown" after every start-up check and APScheduler one line
+    # per job added; pakn logs its own start-up lines (database, jobs) once. At
+    # debug level they speak again.
+    for chatty in ("tortoise", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)
 
 
 class RequestContextMiddleware:

@@ -151,6 +151,20 @@ def internal_error() -> Problem:
     )
 
 
+def database_unavailable(retry_after: int) -> Problem:
+    """503 while the database is down, frozen or busy: retry after `retry_after` seconds
+    (a submission retried with its Idempotency-Key is not stored twice)."""
+    return Problem(
+        503,
+        "database-unavailable",
+        "Dịch vụ tạm thời không sẵn sàng",
+        "Service unavailable",
+        "Cơ sở dữ liệu tạm thời không phản hồi, vui lòng thử lại sau.",
+        "The database is not answering for now; please try again later.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 def service_unavailable(detail_vi: str, detail_en: str, retry_after: int | None = None) -> Problem:
     """503; with `retry_after` (seconds) the client is told when to try again."""
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}

@@ -8,7 +8,6 @@ we serve). Every route goes through `_open311`, which renders them.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +18,8 @@ from starlette.types import Receive, Scope, Send
 
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
 from pakn.core.i18n import request_language
-from pakn.core.problems import Problem, internal_error
+from pakn.core.errors import unexpected_problem
+from pakn.core.problems import Problem
 from pakn.core.ratelimit import Door, rate_limit
 from pakn.open311 import apikeys, forms, queries, service, xml
 from pakn.open311.errors import not_found
@@ -28,7 +28,6 @@ from pakn.submission.intake import inspect_all
 
 PREFIX = "/open311/v2"
 Handler = Callable[[Request, str], Awaitable[Response]]
-log = logging.getLogger("pakn.errors")
 
 
 def reply(fmt: str, root: str, content: Any, status_code: int = 200, cache: str = "no-store") -> Response:
@@ -64,8 +63,7 @@ def _open311(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except Problem as problem:
             return error_reply(request, fmt, problem)
         except Exception as exc:  # still the standard's error format, never a bare 500 page
-            log.exception("unhandled error", exc_info=exc)
-            return error_reply(request, fmt, internal_error())
+            return error_reply(request, fmt, unexpected_problem(request, exc))  # 503 when the database is down
 
     endpoint.__name__ = handler.__name__
     return endpoint

@@ -13,13 +13,23 @@ import asyncio
 import sys
 from datetime import datetime
 
-from pakn.cli import database_ready, load_settings
+from pakn.cli import RAW, database_ready, load_settings, log_start
 from pakn.scheduler.jobs import BY_NAME, JOBS, Job
 from pakn.settings import Settings
 
+SCHEDULER_HELP = """Chạy các tác vụ định kỳ và việc đánh giá phản ánh mới trong một tiến trình riêng.
+Run the scheduled jobs (`pakn jobs list`) and the triage assessment of new reports
+in a process of their own, until SIGTERM or SIGINT; then set
+PAKN_SCHEDULER_ENABLED=false on the `pakn serve` replicas."""
+
 
 def add_scheduler_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    scheduler = commands.add_parser("scheduler", help="chạy các tác vụ định kỳ / run the scheduled jobs")
+    scheduler = commands.add_parser(
+        "scheduler",
+        help="chạy các tác vụ định kỳ / run the scheduled jobs",
+        description=SCHEDULER_HELP,
+        formatter_class=RAW,
+    )
     scheduler.set_defaults(handler=cmd_scheduler)
     jobs = commands.add_parser("jobs", help="tác vụ định kỳ / scheduled jobs")
     actions = jobs.add_subparsers(dest="action", required=True)
@@ -37,8 +47,8 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings.log_level)
-    if not database_ready(settings):
-        return 2
+    database_ready(settings)
+    log_start(settings, "scheduler")
     asyncio.run(serve_jobs(settings))
     return 0
 

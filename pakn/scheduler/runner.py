@@ -57,10 +57,11 @@ async def run_job(job: Job, now: datetime) -> object:
     try:
         result = await job.run(now)
     except Exception:
-        log.exception("job failed", extra={"job": job.name, "as_of": now.isoformat()})
+        log.exception("job failed", extra={"fields": {"job": job.name, "as_of": now.isoformat()}})
         raise
     seconds = round(time.monotonic() - started, 3)
-    log.info("job done", extra={"job": job.name, "as_of": now.isoformat(), "result": str(result), "seconds": seconds})
+    fields = {"job": job.name, "as_of": now.isoformat(), "result": str(result), "seconds": seconds}
+    log.info("job done", extra={"fields": fields})
     return result
 
 
@@ -122,6 +123,7 @@ async def running_jobs(settings: Settings) -> AsyncIterator[JobScheduler | None]
     async with assessing(settings):
         scheduler = JobScheduler(settings)
         scheduler.start()
+        log.info("scheduler started", extra={"fields": {"jobs": [job.name for job in scheduler.jobs]}})
         try:
             yield scheduler
         finally:
@@ -157,7 +159,7 @@ async def serve_jobs(settings: Settings) -> None:
         async with assessing(settings):
             scheduler = JobScheduler(settings)
             scheduler.start()
-            log.info("scheduler started", extra={"jobs": [job.name for job in scheduler.jobs]})
+            log.info("scheduler started", extra={"fields": {"jobs": [job.name for job in scheduler.jobs]}})
             await stop.wait()
             await scheduler.stop()
     finally:

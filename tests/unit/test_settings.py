@@ -13,13 +13,14 @@ from pakn.settings import Settings
 
 @pytest.fixture(autouse=True)
 def no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PAKN_CONFIG", "PAKN_PORT", "PAKN_DATABASE_URL", "PAKN_TIMEZONE"):
+    for name in ("PAKN_CONFIG", "PAKN_PORT", "PAKN_DATABASE_URL", "PAKN_TIMEZONE", "PAKN_HOME", "PAKN_VAR_DIR"):
         monkeypatch.delenv(name, raising=False)
 
 
 def test_the_defaults_run_on_the_embedded_sqlite_file() -> None:
     settings = Settings()
-    assert settings.database_url == "sqlite://var/pakn.sqlite3"
+    home = Path(__file__).resolve().parents[2]  # the checkout: the same file from any directory
+    assert settings.database_url == f"sqlite://{home / 'var' / 'pakn.sqlite3'}"
     assert (settings.host, settings.port, settings.timezone) == ("127.0.0.1", 8000, "Asia/Ho_Chi_Minh")
     assert [category.code for category in settings.categories][:2] == ["giao-thong", "moi-truong"]
     assert settings.limits.max_attachments == 5
