@@ -2,7 +2,8 @@
 and for scripts.
 
 Exit status: 0 done, 1 refused by the service (a taken username, an unknown
-agency or account), 2 bad usage (arguments, password input).
+agency or account), 2 bad usage (arguments, password input). `unlock` lifts
+the sign-in throttle's blocks of an account (pakn/accounts/throttle.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from pakn import db
-from pakn.accounts import service
+from pakn.accounts import service, throttle
 from pakn.accounts.schemas import UserCreate
 from pakn.cli import database_ready, load_settings
+from pakn.core.observability import configure_logging
 from pakn.core.problems import Problem
 from pakn.core.validation import field_errors
 from pakn.domain.roles import Role
@@ -48,6 +50,17 @@ def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     disable = actions.add_parser("disable", help="khoá tài khoản, thu hồi phiên / disable, revoke tokens")
     disable.add_argument("username")
     disable.set_defaults(handler=cmd_disable)
+    unlock = actions.add_parser(
+        "unlock",
+        help="mở khoá đăng nhập sau nhiều lần sai / lift sign-in blocks after failed attempts",
+        description=(
+            "Gỡ mọi lệnh chặn đăng nhập của tài khoản (từ mọi địa chỉ) và đếm lại từ đầu; "
+            "lệnh chặn theo địa chỉ giữ nguyên. / Lifts the account's sign-in blocks, at every "
+            "address, and restarts its counts; blocks of whole addresses stay."
+        ),
+    )
+    unlock.add_argument("username")
+    unlock.set_defaults(handler=cmd_unlock)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -106,6 +119,23 @@ def cmd_disable(args: argparse.Namespace) -> int:
         return 0
 
     return run(disable)
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    # The unlock's audit line goes to stderr as JSON, as the service logs its lockouts.
+    configure_logging(load_settings().log_level)
+
+    async def lift(now: datetime) -> int:
+        user = await service.find_user(args.username)
+        if user is None:
+            fail(f"không có tài khoản {args.username} / no account {args.username}")
+            return 1
+        blocks = await throttle.unlock(user.username, now)
+        name = user.username
+        print(f"pakn: đã mở khoá {name} ({blocks} lệnh chặn) / unlocked {name} ({blocks} blocks)")
+        return 0
+
+    return run(lift)
 
 
 def read_password(from_stdin: bool) -> str | None:

@@ -61,12 +61,20 @@ class StaffToken(Model):
 
 
 class SignInThrottle(Model):
-    """Failed sign-ins per account ("user:NAME") and per address ("ip:ADDR")."""
+    """Failed sign-ins of one scope (pakn/accounts/throttle.py): an account
+    ("user:NAME"), an address ("ip:ADDR"), or an account from an address
+    ("pair:" and a hash of both, which may be longer than the key). A pair row
+    also remembers the last successful sign-in: that address is then known."""
 
     key = fields.CharField(primary_key=True, max_length=200)
+    # Whose and where from, for `pakn user unlock`, the audit line and the admin.
+    account = fields.CharField(max_length=150, null=True)
+    address = fields.CharField(max_length=190, null=True)
     failures = fields.IntField(default=0)
-    window_started_at = UtcDatetimeField()
+    last_failed_at = UtcDatetimeField(null=True)
     blocked_until = UtcDatetimeField(null=True)
+    signed_in_at = UtcDatetimeField(null=True)
 
     class Meta:
         table = "sign_in_throttle"
+        indexes = (("account",),)
