@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from pakn.accounts import throttle
@@ -19,9 +21,11 @@ from pakn.accounts.passwords import hash_password, needs_rehash, verify_password
 from pakn.accounts.schemas import AgencyCreate, AgencyUpdate, SignIn, UserCreate, UserUpdate
 from pakn.core.problems import Problem, conflict, field_problem, not_found, unauthorized
 from pakn.domain.roles import Role
-from pakn.models import Agency, StaffToken, StaffUser
+from pakn.domain.status import HANDLED
+from pakn.models import Agency, Feedback, StaffToken, StaffUser
 from pakn.reference.service import vietnamese_sort_key
 from pakn.settings import AgencyConfig, AuthConfig
+from pakn.stats import formatting as fmt
 
 # Only these roles are bound to an agency; for the others it would mean nothing.
 AGENCY_ROLES = frozenset({Role.HANDLER, Role.VIEWER})
@@ -42,19 +46,17 @@ def bad_credentials() -> Problem:
 
 
 async def sign_in(credentials: SignIn, address: str, now: datetime, config: AuthConfig) -> IssuedToken:
-    keys = throttle.throttle_keys(credentials.username, address)
-    wait = await throttle.retry_after(keys, now)
-    if wait is not None:
-        raise throttle.too_many_attempts(wait)
-    user = await StaffUser.get_or_none(username=credentials.username.lower())
+    attempt = throttle.Attempt.of(credentials.username, address)
+    await throttle.check(attempt, now, config)
+    user = await StaffUser.get_or_none(username=attempt.account)  # lowercased, within the column
     stored = user.password_hash if user is not None and user.is_active else None
     # argon2 takes tens of milliseconds of CPU: off the event loop. An unknown
     # account is checked against a dummy hash, so it takes as long.
     verified = await asyncio.to_thread(verify_password, credentials.password, stored)
     if user is None or not verified:
-        await throttle.record_failure(keys, now, config)
+        await throttle.record_failure(attempt, now, config)
         raise bad_credentials()
-    await throttle.forget(keys[0])
+    await throttle.record_success(attempt, now)
     ttl = timedelta(hours=config.token_ttl_hours)
     token, _ = await issue_token(user, now, ttl)
     # A bulk UPDATE writes datetimes as given; stored values are UTC.
@@ -129,9 +131,44 @@ async def update_agency(code: str, data: AgencyUpdate, now: datetime) -> Agency:
         agency = await Agency.filter(code=code).using_db(connection).select_for_update().first()
         if agency is None:
             raise not_found()
+        if agency.is_active and data.is_active is False:
+            await _refuse_open_reports(agency.code, connection)
         agency.update_from_dict({**data.model_dump(exclude_unset=True), "updated_at": now})
         await agency.save(using_db=connection)
     return agency
+
+
+async def _refuse_open_reports(code: str, connection: BaseDBAsyncClient) -> None:
+    """An agency that still holds open reports cannot be deactivated (409 with
+    their count per status): nobody of it would work them any more. Refused
+    rather than sent back to `received` on the quiet, so that the coordinators
+    choose the successor (`reassign`) and the handlers' work and deadlines stay.
+
+    Counted under the agency's row lock (taken by the caller): on PostgreSQL a
+    report being assigned to it at this moment holds a key-share lock on that
+    row, so it is either counted here or waits for this transaction."""
+    rows = await (
+        Feedback.filter(agency_id=code)
+        .exclude(status__in=[status.value for status in HANDLED])
+        .using_db(connection)
+        .annotate(count=Count("id"))
+        .group_by("status")
+        .values_list("status", "count")
+    )
+    by_status = {str(status): int(count) for status, count in cast(list[tuple[str, int]], rows)}
+    total = sum(by_status.values())
+    if total:
+        shown = fmt.count(total)
+        raise Problem(
+            409,
+            "agency-has-open-reports",
+            "Xung đột",
+            "Conflict",
+            f"Đơn vị {code} còn {shown} phản ánh chưa xử lý xong; "
+            "hãy chuyển cho đơn vị khác trước khi ngừng hoạt động.",
+            f"Agency {code} still holds {total:,} open reports; reassign them before deactivating it.",
+            extra={"open_reports": total, "by_status": dict(sorted(by_status.items()))},
+        )
 
 
 async def deactivate_agency(code: str, now: datetime) -> Agency:

@@ -8,7 +8,8 @@ and any later run queues nothing more: each message's dedupe key names the
 recipient group and the ISO week, and the outbox's unique key keeps one.
 
 To each active agency's addresses: its week. To the active coordinators and
-viewers with an address: the province, every agency ranked. The figures come
+viewers with an address: the province, the overdue reports to chase (code,
+agency, days overdue) and every agency ranked by its backlog. The figures come
 from pakn.stats through pakn.mail.figures.
 """
 
@@ -21,13 +22,15 @@ from zoneinfo import ZoneInfo
 from pakn.domain.roles import Role
 from pakn.mail import figures
 from pakn.mail.config import current_settings
-from pakn.mail.figures import Week, last_completed_week
+from pakn.mail.figures import Listed, Week, last_completed_week
 from pakn.mail.outbox import enqueue
 from pakn.mail.render import render
 from pakn.mail.trend import trend_points
 from pakn.models import Agency, OutboxMessage, StaffUser
+from pakn.reference.service import vietnamese_sort_key
 from pakn.settings import Settings
 from pakn.stats import formatting as fmt
+from pakn.stats.queries import labels
 from pakn.stats.schemas import BreakdownRow
 
 log = logging.getLogger("pakn.mail")
@@ -105,6 +108,7 @@ async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
     if not recipients or await _already_queued(key):
         return 0
     backlog = await figures.backlog_summary(week, tz)
+    overdue, overdue_total = await figures.overdue(None, week.closes_at(tz))
     context = {
         "audience": PROVINCE,
         "week": week,
@@ -112,6 +116,8 @@ async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
         "figures": await figures.week_summary(week, tz),
         "backlog": backlog,
         "still_open": backlog.in_progress + backlog.waiting,
+        "overdue": await _with_agency_names(overdue),
+        "overdue_total": overdue_total,
         "ranking": await ranking(week, tz),
         "trend": trend_points(await figures.trend(week, tz, None, TREND_WEEKS)),
         "tz": tz,
@@ -127,30 +133,39 @@ async def leader_addresses() -> list[str]:
 
 
 async def ranking(week: Week, tz: ZoneInfo) -> list[dict]:
-    """Every active agency, in the statistics' order (handled ratio, then
-    received), those without reports last by name; then the unassigned reports."""
+    """Every active agency by its backlog as the week closed: the most overdue
+    first, then the most still open, then by name; the unassigned reports last,
+    unranked. Leaders read it to chase: a quiet week (few new reports) must
+    still put the agency sitting on late reports at the top."""
     active = dict(await Agency.filter(is_active=True).values_list("code", "name"))
     rows = {row.key: row for row in await figures.agency_rows(week, tz)}
     backlog = {row.key: row for row in await figures.agency_rows(week, tz, backlog=True)}
-    ranked = [row for row in rows.values() if row.key in active]
-    ranked += [figures.empty_row(code, name) for code, name in sorted(active.items(), key=lambda item: item[1])
-               if code not in rows]
-    lines = [_line(position, row, backlog.get(row.key)) for position, row in enumerate(ranked, start=1)]
+    lines = [
+        _line(rows.get(code) or figures.empty_row(code, name), backlog.get(code)) for code, name in active.items()
+    ]
+    lines.sort(key=lambda line: (-line["overdue"], -line["still_open"], vietnamese_sort_key(line["name"])))
+    for position, line in enumerate(lines, start=1):
+        line["rank"] = position
     if None in rows or None in backlog:
         unassigned = rows.get(None) or figures.empty_row("", backlog[None].label)
-        lines.append(_line(None, unassigned, backlog.get(None)))
+        lines.append(_line(unassigned, backlog.get(None)))
     return lines
 
 
-def _line(position: int | None, row: BreakdownRow, backlog: BreakdownRow | None) -> dict:
+def _line(row: BreakdownRow, backlog: BreakdownRow | None) -> dict:
     still_open = backlog.in_progress + backlog.waiting if backlog else 0
     return {
-        "rank": position,
+        "rank": None,
         "name": row.label,
         "row": row,
         "still_open": still_open,
         "overdue": backlog.overdue if backlog else 0,
     }
+
+
+async def _with_agency_names(listed: list[Listed]) -> list[dict]:
+    names = await labels("agency", list({item.agency for item in listed}))
+    return [{"item": item, "agency": names[item.agency]} for item in listed]
 
 
 async def _queue(key: str, kind: str, recipients: list[str], title: str, context: dict, now: datetime) -> int:

@@ -72,6 +72,7 @@ class Listed:
     title: str
     deadline: datetime
     days_overdue: int
+    agency: str | None = None  # its code; None while not assigned
 
 
 def week_filter(week: Week, tz: ZoneInfo, agency: str | None, *, weeks: int = 1) -> StatsFilter:
@@ -118,10 +119,13 @@ def _open_at(as_of: datetime) -> Q:
     return Q(created_at__lt=as_of) & (Q(handled_at__isnull=True) | Q(handled_at__gt=as_of)) & not_spam()
 
 
-async def overdue(agency: str, as_of: datetime) -> tuple[list[Listed], int]:
-    """The agency's overdue reports, most overdue first, and how many in all."""
+async def overdue(agency: str | None, as_of: datetime) -> tuple[list[Listed], int]:
+    """The agency's overdue reports (None: the province's, assigned or not),
+    most overdue first, and how many in all."""
     as_of = as_of.astimezone(UTC)  # SQLite compares datetimes as text
-    query = Feedback.filter(_open_at(as_of), agency_id=agency, deadline__lt=as_of)
+    query = Feedback.filter(_open_at(as_of), deadline__lt=as_of)
+    if agency is not None:
+        query = query.filter(agency_id=agency)
     rows = await query.order_by("deadline", "id").limit(LIST_LIMIT)
     return [_listed(row, as_of) for row in rows], await query.count()
 
@@ -139,4 +143,5 @@ async def due_soon(agency: str, as_of: datetime, days: int = 7) -> tuple[list[Li
 def _listed(row: Feedback, as_of: datetime) -> Listed:
     late = (as_of - row.deadline).total_seconds() / 86400
     # Any part of a day past the deadline counts as a day overdue.
-    return Listed(row.tracking_code, row.title or row.content[:80], row.deadline, max(math.ceil(late), 0))
+    title = row.title or row.content[:80]
+    return Listed(row.tracking_code, title, row.deadline, max(math.ceil(late), 0), row.agency_id)

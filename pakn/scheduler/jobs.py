@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -57,6 +57,43 @@ async def triage_assess(now: datetime) -> object:
     return await drain(now, current_engine().config)
 
 
+async def idempotency_expiry(now: datetime) -> object:
+    from pakn.submission.expiry import expire_idempotency_records
+
+    retention = _process_settings().retention
+    return await expire_idempotency_records(
+        now, retention=timedelta(days=retention.idempotency_days), batch_size=retention.delete_batch_size
+    )
+
+
+async def orphan_files(now: datetime) -> object:
+    from pakn.attachments.orphans import sweep_orphans
+    from pakn.attachments.storage import LocalStorage
+
+    settings = _process_settings()
+    retention = settings.retention
+    return await sweep_orphans(
+        LocalStorage(settings.media_dir),
+        now,
+        grace=timedelta(minutes=retention.orphan_file_minutes),
+        batch_size=retention.delete_batch_size,
+    )
+
+
+def _process_settings() -> Settings:
+    # The settings this process registered (create_app, runner.prepare): in
+    # tests, their temporary media directory.
+    from pakn.mail.config import current_settings
+
+    return current_settings()
+
+
+async def sign_in_throttle_expiry(now: datetime) -> object:
+    from pakn.accounts.throttle import forget_quiet_rows
+
+    return {"deleted": await forget_quiet_rows(now, _process_settings().auth)}
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -90,6 +127,15 @@ def _nightly(settings: Settings) -> BaseTrigger:
     return CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz)
 
 
+def _housekeeping(settings: Settings) -> BaseTrigger:
+    at = settings.retention.run_at
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz)
+
+
+def _hourly(settings: Settings) -> BaseTrigger:
+    return IntervalTrigger(hours=1, timezone=settings.tz)
+
+
 def _weekly(settings: Settings) -> BaseTrigger:
     at = settings.scheduler.weekly_digest_at
     day = settings.scheduler.weekly_digest_day
@@ -103,5 +149,8 @@ JOBS: tuple[Job, ...] = (
     Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", outbox_flush, _every_seconds),
     Job("triage-assess", "Đánh giá phản ánh mới còn chờ / assess waiting reports", triage_assess, _every_minute),
     Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
+    Job("idempotency-expiry", "Xoá khoá gửi trùng cũ / expire idempotency keys", idempotency_expiry, _housekeeping),
+    Job("orphan-files", "Xoá tệp không thuộc phản ánh nào / delete orphaned files", orphan_files, _housekeeping),
+    Job("sign-in-throttle-expiry", "Xoá bộ đếm đăng nhập sai đã cũ / forget old sign-in failures", sign_in_throttle_expiry, _hourly),
 )
 BY_NAME = {job.name: job for job in JOBS}

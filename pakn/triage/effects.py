@@ -24,7 +24,9 @@ Effect = Callable[[Feedback, Any, datetime], Awaitable[Details]]
 
 
 async def _agency(code: str) -> str:
-    if not await Agency.filter(code=code, is_active=True).exists():
+    # Locked until the move commits: a deactivation, which counts the agency's open
+    # reports under the same row lock, then either sees this report or is seen by it.
+    if await Agency.filter(code=code, is_active=True).select_for_update().first() is None:
         raise field_problem("agency", "unknown_agency", "Đơn vị xử lý không tồn tại.", "Unknown agency.")
     return code
 
