@@ -1,6 +1,10 @@
 """Open311 reads and writes over the same reports: services are the categories,
 a POST is one more submission through `pakn.submission.service.submit`, and a
-request read is the public view of a report (consented, masked, no contact)."""
+request read is the public view of a report: the reports public by the one rule
+of `pakn.domain.publication` (consented and answered), masked, no contact. A
+report that is not public is absent from the list and 404 alone, as on the
+citizen lookup: a request shown without its text would still tell where and
+when someone complained, before anyone has read the complaint."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage
 from pakn.core.problems import Problem
 from pakn.domain.channels import Channel
+from pakn.domain.publication import PUBLIC_WHERE, public_text
 from pakn.domain.status import HANDLED, Status, public_label, public_status
 from pakn.models import Agency, ApiClient, Category, Feedback, FeedbackEvent
 from pakn.open311.attributes import definitions
@@ -24,8 +29,6 @@ from pakn.settings import CategoryConfig
 from pakn.submission import secrets
 from pakn.submission.service import Submission, submit
 from pakn.submission.views import ViewContext, answer_visible, history
-from pakn.text.privacy import mask_personal_data
-from pakn.triage.spam import not_spam
 
 CATEGORY_CODE = re.compile(CategoryConfig.model_fields["code"].metadata[0].pattern)
 
@@ -122,7 +125,7 @@ class Reader:
 
 
 async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceRequest]:
-    rows = Feedback.filter(not_spam(), is_public=True)  # spam is not a public record
+    rows = Feedback.filter(**PUBLIC_WHERE)  # never spam: a rejected report is not public
     if query.ids:
         codes = [code for code in map(secrets.normalise_tracking_code, query.ids) if code]
         if not codes:
@@ -145,7 +148,7 @@ async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceReq
 
 async def find_request(raw_id: str, reader: Reader, extensions: bool) -> ServiceRequest:
     code = secrets.normalise_tracking_code(raw_id)
-    feedback = await Feedback.get_or_none(not_spam(), tracking_code=code, is_public=True) if code else None
+    feedback = await Feedback.get_or_none(tracking_code=code, **PUBLIC_WHERE) if code else None
     if feedback is None:
         raise not_found(f"Không có phản ánh công khai mã {raw_id}.", f"No public request {raw_id}.")
     return (await _documents([feedback], reader, extensions))[0]
@@ -189,16 +192,16 @@ def _document(
     return ServiceRequest(
         service_request_id=feedback.tracking_code,
         status="closed" if status in HANDLED else "open",
-        status_notes=mask_personal_data(feedback.answer or "") if answer_visible(feedback) else None,
+        status_notes=public_text(feedback.answer) if answer_visible(feedback) else None,
         service_name=(category.name_en if ctx.lang == "en" else category.name_vi) if category else None,
         service_code=feedback.category_id,
-        description=mask_personal_data(text),
+        description=public_text(text),
         agency_responsible=agencies.get(feedback.agency_id) if feedback.agency_id else None,
         service_notice=public_label(public_status(status), ctx.lang),
         requested_datetime=feedback.created_at.astimezone(ctx.tz),
         updated_datetime=feedback.updated_at.astimezone(ctx.tz),
         expected_datetime=feedback.deadline.astimezone(ctx.tz) if feedback.deadline else None,
-        address=mask_personal_data(feedback.address),
+        address=public_text(feedback.address),
         address_id=feedback.admin_unit_id,
         lat=feedback.lat,
         long=feedback.lon,

@@ -7,6 +7,10 @@ ratios to four places and days to two (it has no cell formats); the XLSX keeps
 full precision and shows ratios as percentages through the cell format, which
 also reads right in a Vietnamese-locale Excel (where "," is the decimal mark
 and a comma-separated CSV may open in one column: use the XLSX there).
+
+Open data is these counts and nothing else: they cover every report but spam,
+public or not (a count names no one), and no report's text leaves through an
+export; which reports are public is `pakn.domain.publication`'s rule.
 """
 
 from __future__ import annotations

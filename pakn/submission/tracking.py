@@ -7,18 +7,21 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from pakn.core import rawsql
-from pakn.core.pagination import decode_cursor, encode_cursor
-from pakn.core.problems import Problem, bad_request, conflict, not_found
-from pakn.domain.status import ANSWER_VISIBLE, Status
+from pakn.core.pagination import ID, Cursor, Instant
+from pakn.core.problems import Problem, conflict, not_found
+from pakn.domain.publication import PUBLIC_WHERE, is_published, public_text
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
 from pakn.submission.views import ViewContext, answer_visible, private_view, public_view
-from pakn.triage.intelligence.search import public_query, text_condition
+from pakn.text.fold import compact
+from pakn.text.privacy import holds_personal_data
+from pakn.triage.intelligence.search import text_condition
 
 
 async def categories_by_code() -> dict[str, Category]:
@@ -31,10 +34,6 @@ async def find_by_code(raw_code: str) -> Feedback | None:
         return None
     found = await rawsql.instances(Feedback, "tracking_code = ?", [code])
     return found[0] if found else None
-
-
-def is_publicly_visible(feedback: Feedback) -> bool:
-    return feedback.is_public and Status(feedback.status) in ANSWER_VISIBLE
 
 
 async def owned_feedback(raw_code: str, token: str | None) -> Feedback:
@@ -59,7 +58,7 @@ async def track(
         attachments = await rawsql.instances(Attachment, "feedback_id = ?", [feedback.id])
         rating = await Rating.get_or_none(feedback_id=feedback.id) if feedback.answer else None
         return private_view(feedback, events, attachments, rating, ctx)
-    if is_publicly_visible(feedback):
+    if is_published(feedback):
         return public_view(feedback, events, ctx)
     raise not_found()
 
@@ -94,6 +93,11 @@ def _already_rated() -> Problem:
     )
 
 
+FEED_CURSOR = Cursor(Instant(), ID)  # the last row's answer time and id
+# A search reads at most this many candidate rows per page, in batches.
+SCAN_BATCH, SCAN_MOST = 200, 2000
+
+
 @dataclass(frozen=True)
 class FeedFilter:
     category: str | None = None
@@ -104,37 +108,63 @@ class FeedFilter:
 
 
 async def public_feed(query: FeedFilter, ctx: ViewContext) -> FeedbackPage:
-    """Answered, consented reports, newest answer first, by keyset on (resolved_at, id)."""
-    rows = Feedback.filter(is_public=True, status__in=[s.value for s in ANSWER_VISIBLE])
+    """Public reports (pakn.domain.publication), newest answer first, by keyset on (resolved_at, id)."""
+    rows = Feedback.filter(**PUBLIC_WHERE)
     if query.category:
         rows = rows.filter(category_id=query.category)
     if query.admin_unit:
         rows = rows.filter(Q(admin_unit_id=query.admin_unit) | Q(admin_unit__parent_id=query.admin_unit))
-    # Personal data is masked in the feed, so it must not be searchable there either.
-    found = text_condition(public_query(query.q)) if query.q else None
+    if query.q and holds_personal_data(query.q):
+        return FeedbackPage(items=[], next_cursor=None)  # a search for a person finds no one
+    found = text_condition(query.q) if query.q else None
+    squeezed = compact(query.q) if found is not None and query.q else ""
     if found is not None:
         rows = rows.filter(found)
-    if query.cursor:
-        at_raw, last_id = decode_cursor(query.cursor, 2)
-        at = _cursor_time(at_raw)
-        rows = rows.filter(Q(resolved_at__lt=at) | Q(resolved_at=at, id__lt=int(last_id)))
-    page = await rows.order_by("-resolved_at", "-id").limit(query.limit + 1)
-    has_more = len(page) > query.limit
-    page = page[: query.limit]
+    after: tuple[datetime, int] | None = FEED_CURSOR.decode(query.cursor)  # type: ignore[assignment]
+    page, more_after = await _scan(rows.order_by("-resolved_at", "-id"), after, squeezed, query.limit)
     events = await _events_by_feedback([item.id for item in page])
     items = [public_view(item, events.get(item.id, []), ctx) for item in page]
-    next_cursor = None
-    if has_more and page:
-        last = page[-1]
-        next_cursor = encode_cursor([last.resolved_at.isoformat() if last.resolved_at else None, last.id])
-    return FeedbackPage(items=items, next_cursor=next_cursor)
+    return FeedbackPage(items=items, next_cursor=_cursor_at(more_after) if more_after else None)
 
 
-def _cursor_time(raw: object) -> datetime:
-    try:
-        return datetime.fromisoformat(str(raw))
-    except ValueError:
-        raise bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor") from None
+def _shows(feedback: Feedback, squeezed: str) -> bool:
+    """Whether the public text itself holds the query: the search copies are of
+    the unmasked text, so a name masked in the feed would be found by them."""
+    if not squeezed:
+        return True
+    shown = " ".join([feedback.tracking_code, public_text(feedback.title), public_text(feedback.content)])
+    return squeezed in compact(shown)
+
+
+async def _scan(
+    rows: QuerySet[Feedback], after: tuple[datetime, int] | None, squeezed: str, limit: int
+) -> tuple[list[Feedback], Feedback | None]:
+    """Up to `limit` rows that `_shows`, and the row to continue after when there
+    may be more. A search skips the rows matched only through masked text, so it
+    reads in batches; past SCAN_MOST rows the page ends early, its cursor at the
+    last row read."""
+    size = SCAN_BATCH if squeezed else limit + 1
+    shown: list[Feedback] = []
+    for _ in range(0, SCAN_MOST, size):
+        batch = await _after(rows, after).limit(size)
+        shown += [row for row in batch if _shows(row, squeezed)]
+        if len(shown) > limit:
+            return shown[:limit], shown[limit - 1]
+        if len(batch) < size:
+            return shown, None
+        after = (batch[-1].resolved_at, batch[-1].id)
+    return shown, batch[-1]
+
+
+def _after(rows: QuerySet[Feedback], after: tuple[datetime, int] | None) -> QuerySet[Feedback]:
+    if after is None:
+        return rows
+    at, last_id = after
+    return rows.filter(Q(resolved_at__lt=at) | Q(resolved_at=at, id__lt=last_id))
+
+
+def _cursor_at(last: Feedback) -> str:
+    return FEED_CURSOR.encode(last.resolved_at, last.id)
 
 
 async def _events_by_feedback(ids: list[int]) -> dict[int, list[FeedbackEvent]]:

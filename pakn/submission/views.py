@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pakn.deadlines.service import state_of
+from pakn.domain.publication import public_text
 from pakn.domain.status import ANSWER_VISIBLE, Status, public_label, public_status
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.submission.schemas import (
@@ -22,7 +23,6 @@ from pakn.submission.schemas import (
     LocationOut,
     RatingOut,
 )
-from pakn.text.privacy import mask_personal_data
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _common(
     feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext, *, masked: bool
 ) -> dict[str, object]:
     def text(value: str) -> str:
-        return mask_personal_data(value) if masked else value
+        return public_text(value) if masked else value
 
     shown = public_status(Status(feedback.status))
     return {

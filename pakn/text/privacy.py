@@ -1,5 +1,6 @@
 """Personal data kept out of public views: phone numbers, e-mail addresses,
-citizen identity numbers (12-digit CCCD, 9-digit CMND).
+citizen identity numbers (12-digit CCCD, 9-digit CMND), and the names that
+follow a form of address ("ông Trần Văn Cường", "chị Lan"; see below).
 
 Numbers are found as runs of digits with the separators people type (space,
 dot, dash, brackets), then judged by their digits alone, so "0912 345 678",
@@ -12,6 +13,7 @@ plates (29A-123.45), times, measures. Staff views never mask.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Digits with separators, not glued to other digits or letters-then-digits;
@@ -39,7 +41,7 @@ PHONE, EMAIL, CCCD, CMND = "[số điện thoại]", "[e-mail]", "[CCCD]", "[CMN
 class Span:
     start: int
     end: int
-    kind: str  # PHONE, EMAIL, CCCD or CMND: what replaces it
+    kind: str  # PHONE, EMAIL, CCCD, CMND or NAME: what replaces it
 
 
 def _kind(digits: str, grouped: bool, bracketed: bool = False, id_label: bool = False) -> str | None:
@@ -109,14 +111,117 @@ def _first_valid(text: str, match: re.Match[str], groups: list[re.Match[str]], f
     return None
 
 
+# Names after a form of address ---------------------------------------------
+#
+# "ông Trần Văn Cường", "bà Lan", "chị Thu Hà": a form of address, then one to
+# four capitalised syllables. The capitals are the only sign of a name, so
+# lowercase typing ("ông trần văn cường") is left alone: it cannot be told from
+# "ông ấy", "bà con", "anh em". What stays: place names that begin with such a
+# word ("đường Bà Triệu", "cầu Ông Lãnh", "12 Bà Triệu", "xã Bà Điểm"): after
+# a place word, a capitalised word or a house number, the word is part of a
+# name of a place, not a form of address.
+
+NAME = "[họ tên]"
+_TITLES = frozenset("ông bà anh chị em cô chú bác cháu cụ dì cậu mợ thím dượng".split())
+# Without diacritics most forms of address are other words too: "di" (đi),
+# "co" (có), "cu" (cũ), "cau" (cầu), "mo" (mở), "duong" (đường); those are left
+# out. Capitalised, only "Ong" and "Anh" are taken: "Ba Vi", "Bac Ninh", "Chu Se"
+# are places.
+_ASCII_TITLES = frozenset("ong ba anh chi em chu bac chau thim".split())
+_ASCII_CAPITALISED = frozenset({"ong", "anh"})
+_PLACES = frozenset(
+    "đường phố phường xã quận huyện tỉnh thôn tổ ngõ ngách hẻm kiệt cầu chợ trường thị trấn ấp bản khu"
+    " khóm xóm làng đình chùa đền miếu bến sông hồ núi viện lộ kênh cống đập tòa cụm lăng đảo vịnh bãi rạch".split()
+)
+# The same without diacritics, less the words that are common otherwise:
+# "cho" (for), "to" (big), "ho" (họ), "den" (đến), "thi" (thì), "ban" (bạn), "dinh" (định).
+_ASCII_PLACES = frozenset(
+    "duong pho phuong xa quan huyen tinh thon ngo ngach hem kiet cau truong tran ap khu khom xom lang"
+    " chua mieu ben song nui vien lo kenh cong dap toa cum dao vinh bai rach".split()
+)
+# Places named with a form of address that appear without a place word.
+_PLACE_NAMES = frozenset(
+    "triệu rịa chiểu điểm đen ích lãnh nà quẹo hom kiệu huyện đanh trieu ria chieu ich lanh".split()
+)
+_NOT_NAMES = frozenset({("bác", "hồ"), ("bac", "ho")})  # Bác Hồ: the president, not a neighbour
+_WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f]*)+")  # NFD keeps its marks in the word
+_SPACE = re.compile(r"[ \t\u00a0]{1,2}")
+
+
+def _key(word: str) -> str:
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def _capitalised(word: str) -> bool:
+    word = unicodedata.normalize("NFC", word)
+    return word[0].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def _is_title(word: str) -> bool:
+    key = _key(word)
+    if key in _TITLES:
+        return True
+    if key in _ASCII_TITLES:
+        return word.islower() or key in _ASCII_CAPITALISED
+    return False
+
+
+def _place_before(text: str, words: list[re.Match[str]], index: int) -> bool:
+    """Whether the word at `index` opens the name of a place, not a person's."""
+    word = words[index]
+    before = text[: word.start()].rstrip()
+    if _capitalised(word.group()) and before[-1:].isdigit():
+        return True  # a house number: "12 Bà Triệu"
+    if index == 0 or not _SPACE.fullmatch(text[words[index - 1].end() : word.start()]):
+        return False
+    previous = words[index - 1].group()
+    key = _key(previous)
+    if key in _PLACES or (previous.isascii() and key in _ASCII_PLACES):
+        return True
+    return _capitalised(word.group()) and _capitalised(previous)  # "Cầu Ông Lãnh", "Lê Anh Tuấn"
+
+
+def _name_after(text: str, words: list[re.Match[str]], index: int) -> Span | None:
+    """The capitalised syllables (at most four) that follow the word at `index`."""
+    taken: list[re.Match[str]] = []
+    for word in words[index + 1 : index + 5]:
+        last = taken[-1] if taken else words[index]
+        if not _SPACE.fullmatch(text[last.end() : word.start()]) or not _capitalised(word.group()):
+            break
+        taken.append(word)
+    if not taken:
+        return None
+    first = _key(taken[0].group())
+    if first in _PLACE_NAMES or (_key(words[index].group()), first) in _NOT_NAMES:
+        return None
+    return Span(taken[0].start(), taken[-1].end(), NAME)
+
+
+def name_spans(text: str) -> list[Span]:
+    """Names that follow a form of address, the form itself left readable."""
+    words = list(_WORD.finditer(text))
+    spans: list[Span] = []
+    for index, word in enumerate(words):
+        if spans and word.start() < spans[-1].end:
+            continue  # inside a name already taken ("chị Lan Anh")
+        if _is_title(word.group()) and not _place_before(text, words, index):
+            span = _name_after(text, words, index)
+            if span is not None:
+                spans.append(span)
+    return spans
+
+
 def personal_data_spans(text: str) -> list[Span]:
     """Where the personal data is, in order, without overlaps."""
     spans = [Span(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
-    taken = [(span.start, span.end) for span in spans]
-    for span in _number_spans(text):
-        if not any(start < span.end and span.start < end for start, end in taken):
+    for span in [*_number_spans(text), *name_spans(text)]:
+        if not any(other.start < span.end and span.start < other.end for other in spans):
             spans.append(span)
     return sorted(spans, key=lambda span: span.start)
+
+
+def holds_personal_data(text: str) -> bool:
+    return bool(personal_data_spans(text))
 
 
 def mask_personal_data(text: str) -> str:

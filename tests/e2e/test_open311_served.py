@@ -68,6 +68,17 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
 
 
 @pytest.fixture(scope="module")
+async def staff(served: Served) -> None:
+    """A coordinator and a handler, made with `pakn user create`."""
+    for username, role, agency in (("dieu.phoi", "coordinator", None), ("xu.ly.xd", "handler", "so-xay-dung")):
+        args = ["user", "create", username, "--role", role, "--password-stdin"] + (
+            ["--agency", agency] if agency else []
+        )
+        made = await asyncio.to_thread(served.pakn, *args, stdin=PASSWORD + "\n")
+        assert made.returncode == 0, made.stderr
+
+
+@pytest.fixture(scope="module")
 def api_key(served: Served) -> str:
     issued = served.pakn("apikey", "create", "Ứng dụng Phố Xanh")
     assert issued.returncode == 0, issued.stderr
@@ -85,7 +96,7 @@ def georeport(served: Served, fmt: str) -> GeoReport:
     return GeoReport(f"{served.base_url}/open311/v2", jurisdiction=JURISDICTION, output_format=fmt)
 
 
-async def test_civicbot_reads_the_catalogue_and_submits_in_json(served: Served, api_key: str) -> None:
+async def test_civicbot_reads_the_catalogue_and_submits_in_json(served: Served, api_key: str, staff: None) -> None:
     client = civicbot(served)
     services = await asyncio.to_thread(client.list_services)
     assert {service["service_code"] for service in services} >= {"giao-thong", "moi-truong", "khac"}
@@ -106,8 +117,12 @@ async def test_civicbot_reads_the_catalogue_and_submits_in_json(served: Served, 
     code = created["service_request_id"]
     assert code.startswith("PAKN-") and code in created["service_notice"]
 
+    with pytest.raises(HttpError) as unanswered:  # public once answered (pakn.domain.publication)
+        await asyncio.to_thread(client.get_request, code)
+    assert unanswered.value.status == 404
+    await answered(served, code)
     request = await asyncio.to_thread(client.get_request, code)
-    assert request["status"] == "open" and request["service_code"] == "giao-thong"
+    assert request["status"] == "closed" and request["service_code"] == "giao-thong"
     assert request["description"] == REPORT["description"]
     assert request["media_url"] == "https://pho-xanh.example/anh/123.jpg"
     assert request["requested_datetime"].endswith("+07:00")
@@ -138,11 +153,12 @@ async def test_civicbot_submits_in_xml(served: Served, api_key: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-async def test_georeport_reads_services_and_requests(served: Served, api_key: str, fmt: str) -> None:
+async def test_georeport_reads_services_and_requests(served: Served, api_key: str, staff: None, fmt: str) -> None:
     sent = await asyncio.to_thread(
         civicbot(served).create_request, "giao-thong", dry_run=False, confirm="SEND", api_key=api_key, **REPORT
     )
     code = sent.response[0]["service_request_id"]
+    await answered(served, code)
     reader = georeport(served, fmt)
     services = await asyncio.to_thread(reader.get_service_list)
     transport = next(service for service in services if service["service_code"] == "giao-thong")
@@ -156,17 +172,13 @@ async def test_georeport_reads_services_and_requests(served: Served, api_key: st
     assert [item["service_request_id"] for item in found] == [code]
     request = await asyncio.to_thread(reader.get_service_request, code)
     request = request[0] if isinstance(request, list) else request
-    assert request["status"] == "open" and request["description"] == REPORT["description"]
+    assert request["status"] == "closed" and request["description"] == REPORT["description"]
     assert request["address"] == REPORT["address_string"]
 
 
-async def test_a_new_client_app_posts_a_photo_and_reads_the_coordinators_answer(served: Served, api_key: str) -> None:
-    for username, role, agency in (("dieu.phoi", "coordinator", None), ("xu.ly.xd", "handler", "so-xay-dung")):
-        args = ["user", "create", username, "--role", role, "--password-stdin"] + (
-            ["--agency", agency] if agency else []
-        )
-        made = await asyncio.to_thread(served.pakn, *args, stdin=PASSWORD + "\n")
-        assert made.returncode == 0, made.stderr
+async def test_a_new_client_app_posts_a_photo_and_reads_the_coordinators_answer(
+    served: Served, api_key: str, staff: None
+) -> None:
     async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
         posted = await http.post(
             "/open311/v2/requests.json",
@@ -196,6 +208,17 @@ async def test_a_new_client_app_posts_a_photo_and_reads_the_coordinators_answer(
         assert "/attachments/" not in str(request)
     closed = await asyncio.to_thread(civicbot(served).list_requests, status="closed")
     assert code in [item["service_request_id"] for item in closed]
+
+
+async def answered(served: Served, code: str, answer: str = "Đã sửa xong.") -> None:
+    """The report `code` answered and approved through the staff API (needs `staff`)."""
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
+        coordinator, handler = await _sign_in(http, "dieu.phoi"), await _sign_in(http, "xu.ly.xd")
+        [row] = (await http.get("/api/v1/staff/feedback", params={"q": code}, headers=coordinator)).json()["items"]
+        await _act(http, coordinator, row["id"], "assign", agency="so-xay-dung")
+        await _act(http, handler, row["id"], "start")
+        await _act(http, handler, row["id"], "answer", answer=answer)
+        await _act(http, coordinator, row["id"], "approve")
 
 
 def _form(report: dict[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
+from pathlib import Path
+
 import pytest
 
-from pakn.text.privacy import CCCD, CMND, EMAIL, PHONE, mask_personal_data, personal_data_spans
+from pakn.text.privacy import (
+    CCCD,
+    CMND,
+    EMAIL,
+    NAME,
+    PHONE,
+    holds_personal_data,
+    mask_personal_data,
+    name_spans,
+    personal_data_spans,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +113,61 @@ def test_spans_say_what_was_found_and_where() -> None:
 
 def test_a_phone_number_inside_an_email_address_is_one_email() -> None:
     assert mask_personal_data("0912345678@gmail.com") == EMAIL
+
+SAMPLE = Path(__file__).parents[1] / "data" / "triage_sample.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Ông Trần Văn Cường đổ rác ra đường.", f"Ông {NAME} đổ rác ra đường."),
+        ("nhà bà Lan hát karaoke tới 1 giờ sáng", f"nhà bà {NAME} hát karaoke tới 1 giờ sáng"),
+        ("anh Minh và chị Lan Anh bán hàng lấn chiếm", f"anh {NAME} và chị {NAME} bán hàng lấn chiếm"),
+        ("cháu Bảo, em Hoa, cô Thu", f"cháu {NAME}, em {NAME}, cô {NAME}"),
+        ("chú Tư, bác Năm, cụ Tý, dì Ba", f"chú {NAME}, bác {NAME}, cụ {NAME}, dì {NAME}"),
+        ("gặp ông Nguyễn Thị Thu Hà Nội", f"gặp ông {NAME} Nội"),  # four syllables at most
+    ],
+)
+def test_names_after_a_form_of_address_are_masked_and_the_form_kept(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+
+
+def test_a_name_typed_without_diacritics_or_decomposed_is_masked_too() -> None:
+    assert mask_personal_data("ong Tran Van Cuong o duong Tran Hung Dao") == f"ong {NAME} o duong Tran Hung Dao"
+    assert mask_personal_data("chi Hoa goi 0912345678") == f"chi {NAME} goi {PHONE}"
+    decomposed = unicodedata.normalize("NFD", "Ông Trần Văn Cường và bà Lan")
+    assert unicodedata.normalize("NFC", mask_personal_data(decomposed)) == f"Ông {NAME} và bà {NAME}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "đường Trần Hưng Đạo, phường Lê Lợi, quận Hoàn Kiếm",
+        "phố Bà Triệu, số 12 Bà Triệu, chợ Bà Chiểu, xã Bà Điểm",
+        "cầu Ông Lãnh, đường Ông Ích Khiêm, tỉnh Bà Rịa - Vũng Tàu",
+        "huyện Ba Vì, tỉnh Bắc Ninh, huyen Ba Vi, tinh Bac Ninh, cau Chuong Duong",
+        "trên đường Lý Anh Tông, Lê Anh Tuấn nói",
+        "tượng đài Bác Hồ ở quảng trường",
+        "ông trần văn cường",  # lowercase: no sign of a name, left as typed
+        "bà con, anh em, ông ấy, chị em công nhân, cháu bị sốt",
+        "di Ha Noi, co Cong an phuong, cu Thanh Cong",
+    ],
+)
+def test_place_names_and_ordinary_words_after_those_words_are_left_alone(text: str) -> None:
+    assert mask_personal_data(text) == text
+
+
+def test_the_forms_of_address_in_the_labelled_sample_are_not_taken_for_names() -> None:
+    # The sample names no person, but uses these words often: "bà con", "anh em", "Bà cụ", "ba tầng".
+    records = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    texts = [text for record in records for text in (record["title"], record["content"])]
+    forms = re.compile(r"\b(?:ông|bà|ba|anh|chị|chi|em|cô|cụ|cháu|bác)\b", re.IGNORECASE)
+    assert sum(bool(forms.search(text)) for text in texts) >= 10
+    assert [text for text in texts if name_spans(text)] == []
+
+
+def test_a_query_holding_personal_data_is_told_apart() -> None:
+    for query in ("0912345678", "dan@example.com", "ông Trần Văn Cường", "CCCD 027076141839"):
+        assert holds_personal_data(query), query
+    for query in ("đèn đường hỏng", "Trần Hưng Đạo", "ông", "1.500.000 đồng"):
+        assert not holds_personal_data(query), query

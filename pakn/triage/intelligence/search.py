@@ -18,10 +18,6 @@ from tortoise.expressions import Q
 from pakn.submission.secrets import normalise_tracking_code
 from pakn.text.fold import compact
 
-# In the public feed a query must not find reports by the personal data they
-# hold (it is masked there): long digit runs and e-mail-like words are dropped.
-_LONG_NUMBER = re.compile(r"\d[\d .\-]{4,}\d")
-_EMAIL_LIKE = re.compile(r"\S*@\S*")
 _CODE_LIKE = re.compile(r"(pakn)(\d{4})([0-9a-z]{7})")
 
 
@@ -45,7 +41,3 @@ def tracking_code_of(raw: str) -> str | None:
         code = normalise_tracking_code("-".join(squeezed.groups())) if squeezed else None
     return code
 
-
-def public_query(raw: str) -> str:
-    """The query with what could identify a person removed."""
-    return _LONG_NUMBER.sub(" ", _EMAIL_LIKE.sub(" ", raw))
