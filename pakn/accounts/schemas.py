@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from pakn.core.text import EMAIL, CleanStr
+from pakn.core.text import EMAIL, LineStr
 from pakn.core.validation import LocalizedValueError
 from pakn.domain.roles import Role
 from pakn.models import Agency, StaffUser
@@ -64,7 +64,7 @@ NewPassword = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_
 AgencyCode = Annotated[str, Field(pattern=AGENCY_CODE_PATTERN)]
 # JSON has no enum type: the role arrives as a plain string.
 RoleIn = Annotated[Role, Field(strict=False)]
-EmailAddress = Annotated[CleanStr, Field(min_length=3, max_length=254), AfterValidator(_email_address)]
+EmailAddress = Annotated[LineStr, Field(min_length=3, max_length=254), AfterValidator(_email_address)]
 EmailList = Annotated[list[EmailAddress], Field(max_length=50), AfterValidator(_distinct)]
 
 
@@ -82,7 +82,7 @@ class StrictInput(BaseModel):
 
 
 class SignIn(StrictInput):
-    username: CleanStr = Field(min_length=1, max_length=150)
+    username: LineStr = Field(min_length=1, max_length=150)
     password: Password
 
 
@@ -120,14 +120,14 @@ class UserCreate(StrictInput):
     password: NewPassword
     role: RoleIn
     agency: AgencyCode | None = None
-    full_name: CleanStr = Field("", max_length=200)
+    full_name: LineStr = Field("", max_length=200)
     email: EmailAddress | None = None
 
 
 class UserUpdate(StrictInput):
     """Fields left out stay as they are; `agency: null` and `email: null` clear them."""
 
-    full_name: CleanStr | None = Field(None, max_length=200)
+    full_name: LineStr | None = Field(None, max_length=200)
     email: EmailAddress | None = None
     role: RoleIn | None = None
     agency: AgencyCode | None = None
@@ -174,12 +174,12 @@ class UserPage(BaseModel):
 
 class AgencyCreate(StrictInput):
     code: AgencyCode
-    name: CleanStr = Field(min_length=1, max_length=200)
+    name: LineStr = Field(min_length=1, max_length=200)
     emails: EmailList = Field(default_factory=list)
 
 
 class AgencyUpdate(StrictInput):
-    name: CleanStr | None = Field(None, min_length=1, max_length=200)
+    name: LineStr | None = Field(None, min_length=1, max_length=200)
     emails: EmailList | None = None
     is_active: bool | None = None
 

@@ -1,4 +1,18 @@
-"""Text as stored: NFC, trimmed, no control characters."""
+"""Text as stored: NFC, trimmed, nothing invisible, and no line breaks where one line is meant.
+
+Two kinds of input text:
+
+- `TextStr`, multi-line (a report's content, an answer, a note): invisible
+  characters are dropped, line breaks and tabs kept.
+- `LineStr`, one line (names, titles, codes, e-mail addresses): the same, and a
+  control character anywhere (line break, tab, CR, NUL …) is refused with a 422.
+  A name with "\\r\\n" in it is a header injection or a paste error; either way the
+  sender must see it rather than have it silently changed (a name goes into the
+  Subject and To of e-mail).
+
+Invisible characters are dropped *before* the length checks, so twenty
+zero-width spaces are an empty string, not a 20-character report.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +22,65 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from pakn.core.validation import LocalizedValueError
+
 # An e-mail address as far as a form can tell: one @, a dotted domain.
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
 
-# Control characters other than tab and newlines never belong in a report.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Format characters (Cf: zero-width spaces and joiners U+200B..U+200D, word
+# joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, bidi embeddings and overrides
+# U+202A..U+202E and isolates U+2066..U+2069 …) and lone surrogates (Cs, which
+# UTF-8 storage refuses) show nothing and are dropped.
+_INVISIBLE = frozenset({"Cf", "Cs"})
+# Control characters (Cc) and the Unicode line and paragraph separators.
+_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+_KEPT_IN_TEXT = frozenset("\t\n")
+
+
+def _visible(value: str) -> str:
+    return "".join(ch for ch in value if unicodedata.category(ch) not in _INVISIBLE)
 
 
 def clean_text(value: object) -> object:
+    """Multi-line text: CRLF and CR become LF; invisible and control characters
+    other than tab and newline are dropped; NFC; trimmed."""
     if not isinstance(value, str):
         return value  # let the field's type check report it
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    value = _visible(value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = "".join(
+        ch for ch in value if ch in _KEPT_IN_TEXT or unicodedata.category(ch) not in _BREAKING
+    )
+    return unicodedata.normalize("NFC", value).strip()
 
 
-CleanStr = Annotated[str, BeforeValidator(clean_text)]
+def control_character(value: str) -> str | None:
+    """The first control character or line separator in `value`, as U+XXXX, or None."""
+    for ch in value:
+        if unicodedata.category(ch) in _BREAKING:
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def clean_line(value: object) -> object:
+    """One line: invisible characters dropped, NFC, trimmed; any control
+    character (tab, CR, LF, NUL …) or line separator refused."""
+    if not isinstance(value, str):
+        return value
+    found = control_character(value)
+    if found is not None:
+        raise LocalizedValueError(
+            f"Không được chứa ký tự điều khiển hay xuống dòng (gặp {found}).",
+            f"Must not contain control characters or line breaks (found {found}).",
+            code="control_character",
+        )
+    return unicodedata.normalize("NFC", _visible(value)).strip()
+
+
+TextStr = Annotated[str, BeforeValidator(clean_text)]
+"""Multi-line text: content, answers, notes, comments."""
+
+LineStr = Annotated[str, BeforeValidator(clean_line)]
+"""Single-line text: names, titles, codes, addresses, e-mail addresses."""
+
+CleanStr = TextStr
+"""The former name of TextStr; prefer TextStr or LineStr."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
 from pakn.core.problems import FieldError, Problem, malformed_json, unprocessable
 
@@ -41,6 +41,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value_error": ("{error}", "{error}"),
     "union_tag_invalid": ("Phải là một trong: {expected_tags}.", "Must be one of: {expected_tags}."),
     "union_tag_not_found": ("Trường này là bắt buộc.", "This field is required."),
+    "bytes_too_short": ("Phải có ít nhất {min_length} byte.", "Must have at least {min_length} bytes."),
+    "bytes_too_long": ("Không được quá {max_length} byte.", "Must have at most {max_length} bytes."),
+    "multiple_of": ("Phải là bội số của {multiple_of}.", "Must be a multiple of {multiple_of}."),
+    "string_unicode": ("Phải là chuỗi Unicode hợp lệ.", "Must be a valid Unicode string."),
+    "date_type": ("Phải là ngày YYYY-MM-DD.", "Must be a date YYYY-MM-DD."),
+    "date_parsing": ("Phải là ngày YYYY-MM-DD.", "Must be a date YYYY-MM-DD."),
+    "datetime_type": ("Phải là thời điểm ISO 8601.", "Must be an ISO 8601 date-time."),
+    "datetime_parsing": ("Phải là thời điểm ISO 8601.", "Must be an ISO 8601 date-time."),
+    "timezone_aware": ("Phải có múi giờ, vd. +07:00.", "Must carry an offset, e.g. +07:00."),
+}
+# Lengths of strings count characters; of lists, items. Pydantic says `too_short`
+# for both when a validator wraps the type, so the input tells which.
+LENGTHS: dict[tuple[str, bool], tuple[str, str]] = {
+    ("too_short", True): ("Phải có ít nhất {min_length} ký tự.", "Must have at least {min_length} characters."),
+    ("too_long", True): ("Không được quá {max_length} ký tự.", "Must have at most {max_length} characters."),
+    ("too_short", False): ("Phải có ít nhất {min_length} mục.", "Must have at least {min_length} items."),
+    ("too_long", False): ("Không được quá {max_length} mục.", "Must have at most {max_length} items."),
 }
 FALLBACK = ("Giá trị không hợp lệ.", "Invalid value.")
 
@@ -48,22 +65,11 @@ FALLBACK = ("Giá trị không hợp lệ.", "Invalid value.")
 class LocalizedValueError(ValueError):
     """A validator's error with its Vietnamese and English wording."""
 
-    def __init__(self, message_vi: str, message_en: str) -> None:
+    def __init__(self, message_vi: str, message_en: str, code: str = "invalid") -> None:
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
-
-
-class QueryParams(BaseModel):
-    """Query-string parameters: an empty value (`?category=`) means "not given",
-    as a form left blank does."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
+        self.code = code
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:
@@ -75,13 +81,20 @@ def _field_error(error: Any) -> FieldError:
     context = dict(error.get("ctx") or {})
     cause = context.get("error")
     if isinstance(cause, LocalizedValueError):
-        return FieldError(location, "invalid", cause.message_vi, cause.message_en)
-    vi, en = MESSAGES.get(error["type"], FALLBACK)
+        return FieldError(location, cause.code, cause.message_vi, cause.message_en)
+    vi, en = _templates(error)
     context = {key: str(value) for key, value in context.items()}
     try:
         return FieldError(location, error["type"], vi.format(**context), en.format(**context))
     except (KeyError, IndexError):
         return FieldError(location, error["type"], FALLBACK[0], FALLBACK[1])
+
+
+def _templates(error: Any) -> tuple[str, str]:
+    kind = error["type"]
+    if kind in ("too_short", "too_long"):
+        return LENGTHS[(kind, isinstance(error.get("input"), str))]
+    return MESSAGES.get(kind, FALLBACK)
 
 
 def parse_model(schema: type[Schema], data: Any) -> Schema:

@@ -8,7 +8,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from pakn.core.problems import Problem, conflict, not_found
-from pakn.core.text import clean_text
+from pakn.core.text import clean_line
+from pakn.core.validation import LocalizedValueError
 from pakn.models import ApiClient
 
 KEY_PREFIX = "o311_"  # tells an Open311 key apart from staff and citizen tokens
@@ -31,17 +32,19 @@ def forbidden(detail_vi: str, detail_en: str) -> Problem:
 
 
 def clean_name(raw: str) -> str:
-    name = str(clean_text(raw))
+    try:
+        name = str(clean_line(raw))
+    except LocalizedValueError as exc:  # a line break or control character: a header-unsafe name
+        raise bad_name(f"Tên ứng dụng: {exc.message_vi}", f"The client name: {exc.message_en}") from None
     if not name or len(name) > NAME_MAX:
-        raise Problem(
-            400,
-            "bad-api-client-name",
-            "Yêu cầu không hợp lệ",
-            "Bad request",
-            f"Tên ứng dụng phải có từ 1 đến {NAME_MAX} ký tự.",
-            f"The client name must have 1 to {NAME_MAX} characters.",
+        raise bad_name(
+            f"Tên ứng dụng phải có từ 1 đến {NAME_MAX} ký tự.", f"The client name must have 1 to {NAME_MAX} characters."
         )
     return name
+
+
+def bad_name(detail_vi: str, detail_en: str) -> Problem:
+    return Problem(400, "bad-api-client-name", "Yêu cầu không hợp lệ", "Bad request", detail_vi, detail_en)
 
 
 async def create_client(raw_name: str, now: datetime) -> tuple[ApiClient, str]:

@@ -12,19 +12,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import Problem, payload_too_large
+from pakn.core.text import clean_text
 from pakn.core.validation import parse_model
 from pakn.open311.attributes import check_attributes
 from pakn.open311.config import Open311Config
 from pakn.open311.errors import bad_parameter
 from pakn.open311.schemas import NewRequest
 from pakn.settings import Limits
-from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, Upload
+from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, FormLimits, Upload, read_form as parse_form
 from pakn.submission.schemas import FeedbackCreate
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -75,13 +74,12 @@ async def read_form(request: Request, limits: Limits) -> PostedForm:
     """The form (URL-encoded or multipart with at most one `media` file)."""
     require_media_type(request, (URLENCODED, MULTIPART))
     await read_limited_body(request, limits.max_attachment_bytes + limits.max_json_bytes + MULTIPART_OVERHEAD)
+    # The citizen API's problems, in the standard's error format; a second file
+    # is a bad `media` parameter, as everywhere in this form.
     try:
-        form = await request.form(max_files=1, max_fields=MAX_FIELDS, max_part_size=limits.max_json_bytes)
-    except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into the second
-        message = exc.message if isinstance(exc, MultiPartException) else str(exc.detail)
-        raise bad_parameter(
-            "media", f"Dữ liệu multipart không hợp lệ: {message}", f"Malformed multipart body: {message}"
-        ) from None
+        form = await parse_form(request, FormLimits(1, MAX_FIELDS, limits.max_json_bytes, parsed_files=1))
+    except Problem as problem:
+        raise (one_file("media") if problem.slug == "too-many-attachments" else problem) from None
     try:
         return await _collect(form, request, limits)
     finally:
@@ -98,7 +96,7 @@ async def _collect(form: FormData, request: Request, limits: Limits) -> PostedFo
             media = await _media(value, limits)
             continue
         if isinstance(value, UploadFile) or name == "media":
-            raise bad_parameter(name, "Chỉ gửi được một tệp, trong tham số media.", "Only one file, as media.")
+            raise one_file(name)
         match = ATTRIBUTE.match(name)
         if match:
             attributes.setdefault(match.group(1), []).append(value)
@@ -110,6 +108,10 @@ async def _collect(form: FormData, request: Request, limits: Limits) -> PostedFo
     for name, value in request.query_params.multi_items():
         _put(fields, name, value, URL_PARAMETERS)
     return PostedForm(fields, attributes, frozenset(listed), media)
+
+
+def one_file(name: str) -> Problem:
+    return bad_parameter(name, "Chỉ gửi được một tệp, trong tham số media.", "Only one file, as media.")
 
 
 def _put(fields: dict[str, str], name: str, value: str, allowed: frozenset[str]) -> None:
@@ -130,7 +132,8 @@ async def _media(item: UploadFile, limits: Limits) -> Upload:
 def new_request(form: PostedForm, config: Open311Config) -> NewRequest:
     """The report to submit; the service code is known to exist by now."""
     fields = form.fields
-    description = fields.get("description", "")
+    # Counted as stored: invisible characters do not count, as for the citizen API.
+    description = str(clean_text(fields.get("description", "")))
     if len(description) > DESCRIPTION_MAX:
         raise bad_parameter(
             "description",

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from pakn.core.text import CleanStr
+from pakn.core.text import LineStr
 from pakn.submission.schemas import FeedbackCreate
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -148,7 +148,7 @@ class RequestFilter:
 class ApiClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: CleanStr = Field(min_length=1, max_length=200)
+    name: LineStr = Field(min_length=1, max_length=200)
 
 
 class ApiClientOut(BaseModel):

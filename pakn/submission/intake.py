@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
@@ -58,24 +59,98 @@ async def read_submission(
     return await _read_multipart(request, limits, schema)
 
 
-async def _read_multipart(request: Request, limits: Limits, schema: type[Payload]) -> Intake[Payload]:
+@dataclass(frozen=True)
+class FormLimits:
+    files: int  # files the caller accepts, as the client is told
+    fields: int
+    part_bytes: int  # the largest text part (a field, not a file)
+    # Files Starlette lets through: one more when a JSON part may come as a file.
+    parsed_files: int
+
+
+async def read_form(request: Request, limits: FormLimits) -> FormData:
+    """`request.form()`, each of its refusals answered as problem+json with the
+    real limit (Starlette's own is a bare English 400, with its counts)."""
     try:
-        form = await request.form(
-            max_files=limits.max_attachments + 1, max_fields=10, max_part_size=limits.max_json_bytes
+        return await request.form(
+            max_files=limits.parsed_files, max_fields=limits.fields, max_part_size=limits.part_bytes
         )
-    except MultiPartException as exc:
-        if "Too many files" in exc.message:
-            check_count(limits.max_attachments + 1, limits)
-        raise bad_request(
-            f"Dữ liệu multipart không hợp lệ: {exc.message}",
-            f"Malformed multipart body: {exc.message}",
-            "malformed-multipart",
-        ) from None
+    except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into the second
+        message = exc.message if isinstance(exc, MultiPartException) else str(exc.detail)
+        raise form_problem(message, limits) from None
+
+
+def form_problem(message: str, limits: FormLimits) -> Problem:
+    """Starlette's parser says what went wrong only in its message."""
+    if message.startswith("Too many files"):
+        return too_many_files(limits.files)
+    if message.startswith("Too many fields"):
+        return too_many_fields(limits.fields)
+    if message.startswith(("Part exceeded", "Field exceeded")):
+        return payload_too_large(limits.part_bytes)
+    if message.startswith("Missing boundary"):
+        return malformed_multipart(
+            "Thiếu tham số boundary trong tiêu đề Content-Type multipart/form-data.",
+            "The multipart/form-data Content-Type header has no boundary parameter.",
+        )
+    if "Content-Disposition" in message:
+        return malformed_multipart(
+            "Mỗi phần của dữ liệu multipart phải có tên (Content-Disposition: form-data; name=...).",
+            'Each multipart part must be named (Content-Disposition: form-data; name="...").',
+        )
+    return malformed_multipart(
+        "Dữ liệu multipart không đọc được (ranh giới hoặc tiêu đề của một phần bị hỏng).",
+        "The multipart body cannot be read (a boundary or a part's headers are broken).",
+    )
+
+
+def malformed_multipart(detail_vi: str, detail_en: str) -> Problem:
+    return bad_request(detail_vi, detail_en, "malformed-multipart")
+
+
+def too_many_files(limit: int) -> Problem:
+    # The same problem as too many attachments counted after parsing (check_count).
+    return Problem(
+        413,
+        "too-many-attachments",
+        "Quá nhiều tệp đính kèm",
+        "Too many attachments",
+        f"Tối đa {limit} tệp đính kèm.",
+        f"At most {limit} {'attachment is' if limit == 1 else 'attachments are'} allowed.",
+        extra={"max_attachments": limit},
+    )
+
+
+def too_many_fields(limit: int) -> Problem:
+    return Problem(
+        413,
+        "too-many-fields",
+        "Quá nhiều trường dữ liệu",
+        "Too many fields",
+        f"Tối đa {limit} trường trong một yêu cầu.",
+        f"At most {limit} fields are allowed in one request.",
+        extra={"max_fields": limit},
+    )
+
+
+def submission_form_limits(limits: Limits) -> FormLimits:
+    # The payload may come as a file part (some clients do), hence one file more.
+    return FormLimits(
+        files=limits.max_attachments,
+        fields=10,
+        part_bytes=limits.max_json_bytes,
+        parsed_files=limits.max_attachments + 1,
+    )
+
+
+async def _read_multipart(request: Request, limits: Limits, schema: type[Payload]) -> Intake[Payload]:
+    form = await read_form(request, submission_form_limits(limits))
     try:
         unknown = sorted(set(form.keys()) - FORM_FIELDS)
         if unknown:
             raise unprocessable([_field_not_allowed(name) for name in unknown])
-        data = _payload(schema, parse_json_bytes(await _payload_bytes(form.getlist("payload"))))
+        raw = await _payload_bytes(form.getlist("payload"), limits.max_json_bytes)
+        data = _payload(schema, parse_json_bytes(raw))
         files = form.getlist("attachments")
         check_count(len(files), limits)
         uploads = [await _upload(index, item, limits) for index, item in enumerate(files)]
@@ -88,14 +163,17 @@ def _field_not_allowed(name: str) -> FieldError:
     return FieldError(name, "extra_forbidden", "Trường này không được hỗ trợ.", "This field is not allowed.")
 
 
-async def _payload_bytes(parts: list[Any]) -> bytes:
+async def _payload_bytes(parts: list[Any], limit: int) -> bytes:
     if len(parts) != 1:
         raise unprocessable(
             [FieldError("payload", "missing", "Cần đúng một phần 'payload' chứa JSON.", "Exactly one 'payload' part with JSON is required.")]
         )
     part = parts[0]
     if isinstance(part, UploadFile):  # some clients send the JSON as a file part
-        return await part.read()
+        content = await part.read(limit + 1)
+        if len(content) > limit:  # as the same JSON sent as a field or alone
+            raise payload_too_large(limit)
+        return content
     return str(part).encode()
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pakn.core.text import EMAIL, CleanStr
+from pakn.core.text import EMAIL, LineStr, TextStr
 from pakn.core.validation import LocalizedValueError
 from pakn.geo import in_vietnam
 
@@ -22,8 +22,8 @@ class StrictInput(BaseModel):
 class LocationIn(StrictInput):
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    address: CleanStr = Field("", max_length=500)
-    admin_unit_code: CleanStr | None = Field(None, min_length=1, max_length=16)
+    address: LineStr = Field("", max_length=500)
+    admin_unit_code: LineStr | None = Field(None, min_length=1, max_length=16)
 
     @model_validator(mode="after")
     def _coordinates_in_vietnam(self) -> LocationIn:
@@ -39,9 +39,9 @@ class LocationIn(StrictInput):
 
 
 class ContactIn(StrictInput):
-    name: CleanStr | None = Field(None, max_length=200)
-    phone: CleanStr | None = Field(None, max_length=32)
-    email: CleanStr | None = Field(None, max_length=254)
+    name: LineStr | None = Field(None, max_length=200)
+    phone: LineStr | None = Field(None, max_length=32)
+    email: LineStr | None = Field(None, max_length=254)
 
     @field_validator("phone")
     @classmethod
@@ -63,13 +63,13 @@ class ContactIn(StrictInput):
 
 
 class FeedbackCreate(StrictInput):
-    title: CleanStr = Field("", max_length=200)
-    content: CleanStr = Field(min_length=10, max_length=5000)
-    category: CleanStr | None = Field(None, max_length=64)
+    title: LineStr = Field("", max_length=200)
+    content: TextStr = Field(min_length=10, max_length=5000)
+    category: LineStr | None = Field(None, max_length=64)
     location: LocationIn | None = None
     contact: ContactIn | None = None
     channel: Literal["mobile", "web", "hotline", "email"] = "mobile"
-    device_id: CleanStr | None = Field(None, max_length=200)
+    device_id: LineStr | None = Field(None, max_length=200)
     is_public: bool = True
 
 
@@ -84,7 +84,7 @@ class FeedbackCreated(BaseModel):
 
 class RatingCreate(StrictInput):
     score: int = Field(ge=1, le=5)
-    comment: CleanStr = Field("", max_length=2000)
+    comment: TextStr = Field("", max_length=2000)
 
 
 class RatingOut(BaseModel):
@@ -169,7 +169,7 @@ class FeedbackPage(BaseModel):
 
 
 class SupplementCreate(StrictInput):
-    content: CleanStr = Field(min_length=1, max_length=5000)
+    content: TextStr = Field(min_length=1, max_length=5000)
 
 
 class SupplementCreated(BaseModel):

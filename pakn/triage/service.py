@@ -19,7 +19,7 @@ from pakn.domain.status import HANDLED, Status
 from pakn.mail.notices import notify_citizen
 from pakn.models import Feedback, FeedbackEvent, StaffUser
 from pakn.triage.effects import EFFECTS
-from pakn.triage.workflow import Action, IllegalMove, next_status, system_next_status
+from pakn.triage.workflow import Action, IllegalMove, RoleMayNot, next_status, system_next_status
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
 PRIVATE_ACTIONS = frozenset(
@@ -52,6 +52,10 @@ SYSTEM = Actor(None)
 
 
 def illegal_move(exc: IllegalMove) -> Problem:
+    """409 when the status is the reason; 403 when the move exists in this
+    status but the actor's role may not make it."""
+    if isinstance(exc, RoleMayNot):
+        return role_may_not(exc)
     allowed = ", ".join(exc.allowed) or "—"
     return Problem(
         409,
@@ -61,6 +65,21 @@ def illegal_move(exc: IllegalMove) -> Problem:
         f"Không thể '{exc.action}' khi phản ánh ở trạng thái '{exc.status.value}'. Được phép: {allowed}.",
         f"'{exc.action}' is not allowed in status '{exc.status.value}'. Allowed: {allowed}.",
         extra={"allowed_actions": exc.allowed},
+    )
+
+
+def role_may_not(exc: RoleMayNot) -> Problem:
+    role, allowed = exc.role.value, ", ".join(exc.allowed) or "—"
+    return Problem(
+        403,
+        "role-not-allowed",
+        "Vai trò không được phép",
+        "Role not allowed",
+        f"Vai trò {role} không được phép {exc.action} (phản ánh đang ở trạng thái '{exc.status.value}'). "
+        f"Vai trò này được phép: {allowed}.",
+        f"The {role} role may not {exc.action} (the report is in status '{exc.status.value}'). "
+        f"This role may: {allowed}.",
+        extra={"role": role, "allowed_actions": exc.allowed},
     )
 
 

@@ -2,7 +2,9 @@
 
 Pure code: no ORM, no I/O. Everything else asks this module whether a move is
 allowed and where it leads; anything not in the table raises `IllegalMove`
-with the actions that *are* allowed, which the API returns as a 409.
+with the actions that *are* allowed, which the API returns as a 409. A move
+that is in the table for this status but not the actor role's to make raises
+its subclass `RoleMayNot`, a 403: the user is told the role is the reason.
 """
 
 from __future__ import annotations
@@ -94,9 +96,18 @@ BULK_ACTIONS = frozenset({Action.ASSIGN, Action.REJECT, Action.MERGE})
 
 @dataclass
 class IllegalMove(Exception):
+    """The move is not in the table for this status (409)."""
+
     status: Status
     action: str
     allowed: list[str]
+
+
+@dataclass
+class RoleMayNot(IllegalMove):
+    """The move is in the table for this status, but not this role's to make (403)."""
+
+    role: Role = Role.VIEWER
 
 
 def _target(status: Status, action: Action, review_required: bool) -> Status | None:
@@ -125,9 +136,12 @@ def next_status(status: Status, action: str, role: Role, review_required: bool =
     except ValueError:
         move = None
     target = _target(status, move, review_required) if move else None
-    if move is None or target is None or move not in ROLE_ACTIONS[role]:
-        raise IllegalMove(status, action, [a.value for a in allowed_actions(status, role, review_required)])
-    return target
+    if move is not None and target is not None and move in ROLE_ACTIONS[role]:
+        return target
+    allowed = [a.value for a in allowed_actions(status, role, review_required)]
+    if target is not None and move is not Action.SUPPLEMENT:
+        raise RoleMayNot(status, action, allowed, role)
+    raise IllegalMove(status, action, allowed)
 
 
 # Moves the scheduler makes on its own, with no staff role: closing a resolved

@@ -132,9 +132,9 @@ async def test_a_handler_cannot_assign_and_a_coordinator_cannot_answer(client: h
     handler = await make_staff(Role.HANDLER, AGENCY)
     fid = (await citizen_submits(client))["id"]
     await act_ok(client, coordinator, fid, "assign", agency=AGENCY)
-    assert (await act(client, handler, fid, "reassign", agency=AGENCY)).status_code == 409
+    assert (await act(client, handler, fid, "reassign", agency=AGENCY)).status_code == 403
     await act_ok(client, handler, fid, "start")
-    assert (await act(client, coordinator, fid, "answer", answer="Trả lời thay đơn vị.")).status_code == 409
+    assert (await act(client, coordinator, fid, "answer", answer="Trả lời thay đơn vị.")).status_code == 403
 
 
 async def test_a_handler_of_another_agency_cannot_learn_the_report_exists(client: httpx.AsyncClient) -> None:

@@ -118,4 +118,4 @@ async def test_a_handler_may_not_extend(settings: Settings) -> None:
     await act(coordinator, report.id, at("2026-03-02", "10:00"), "assign", agency=AGENCY)
     with pytest.raises(Problem) as refused:
         await act(handler, report.id, at("2026-03-05"), "extend", deadline="2026-03-20T17:00:00+07:00", reason="Xin thêm")
-    assert refused.value.status == 409
+    assert refused.value.status == 403  # the role is the reason
