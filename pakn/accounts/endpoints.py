@@ -26,12 +26,13 @@ from pakn.accounts.schemas import (
     UserPage,
     UserUpdate,
 )
-from pakn.core.deps import now_of, settings_of
+from pakn.core.deps import client_address_of, now_of, settings_of
 from pakn.core.http import json_response, read_limited_body, require_media_type
 from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
-from pakn.core.pagination import decode_cursor, encode_cursor, parse_limit
-from pakn.core.problems import bad_request, method_not_allowed, not_found
+from pakn.core.pagination import ID, Cursor, parse_limit
+from pakn.core.problems import method_not_allowed, not_found
+from pakn.core.query import FLAG_PARAMETER, Flag, PageQuery, QueryModel, read_query
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.domain.roles import Role
 
@@ -39,11 +40,11 @@ Schema = TypeVar("Schema", bound=BaseModel)
 Endpoint = Callable[[Request], Awaitable[Response]]
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
-ID_MAX = 2**63 - 1  # row ids are 64-bit
+USER_CURSOR = Cursor(ID)  # the last account shown
 NO_STORE = {"Cache-Control": "no-store"}
 USER_ID = {"user_id": ROW_ID_SCHEMA}
 AGENCY = {"code": {"type": "string", "pattern": AGENCY_CODE_PATTERN}}
-INCLUDE_INACTIVE = {"include_inactive": {"type": "boolean"}}
+INCLUDE_INACTIVE = {"include_inactive": FLAG_PARAMETER}
 AUTH, ADMIN = ["auth"], ["admin"]  # OpenAPI tags
 
 
@@ -53,35 +54,33 @@ async def read_json(request: Request, schema: type[Schema]) -> Schema:
     return parse_model(schema, require_object(parse_json_bytes(raw)))
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 # Sign-in
 
 
 @document(
     summary="Đăng nhập (Sign in: a bearer token for a staff account)",
     request=SignIn,
-    responses={200: TokenOut},
+    responses={200: TokenOut, 401: None, 429: None},
     tags=AUTH,
 )
 async def sign_in(request: Request) -> Response:
     credentials = await read_json(request, SignIn)
     settings = settings_of(request)
-    issued = await service.sign_in(credentials, client_address(request), now_of(request), settings.auth)
+    # The address as the rate limits see it: X-Forwarded-For only from PAKN_TRUSTED_PROXIES.
+    address = client_address_of(request)
+    issued = await service.sign_in(credentials, address, now_of(request), settings.auth)
     body = TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
     return json_response(body, headers=NO_STORE)
 
 
-@document(summary="Đăng xuất (Revoke this token)", responses={204: None}, bearer=True, tags=AUTH)
+@document(summary="Đăng xuất (Revoke this token)", responses={204: None}, auth="staff", tags=AUTH)
 async def sign_out(request: Request) -> Response:
     await current_staff(request)
     await service.sign_out(request.state.staff_token, now_of(request))
     return Response(status_code=204)
 
 
-@document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, bearer=True, tags=AUTH)
+@document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, auth="staff", tags=AUTH)
 async def me(request: Request) -> Response:
     user = await current_staff(request)
     return json_response(MeOut.from_model(user), headers=NO_STORE)
@@ -100,13 +99,14 @@ async def me(request: Request) -> Response:
 async def list_users(request: Request) -> Response:
     require_role(await current_staff(request))
     limits = settings_of(request).limits
-    after = _cursor_id(request.query_params.get("cursor"))
-    limit = parse_limit(request.query_params.get("limit"), limits.page_size_default, limits.page_size_max)
-    users, last_id = await service.list_users(after, limit)
+    query = read_query(request, PageQuery)
+    after = USER_CURSOR.decode(query.cursor)
+    limit = parse_limit(query.limit, limits.page_size_default, limits.page_size_max)
+    users, last_id = await service.list_users(after[0] if after else None, limit)
     tz = settings_of(request).tz
     page = UserPage(
         items=[UserOut.from_model(user, tz) for user in users],
-        next_cursor=encode_cursor([last_id]) if last_id is not None else None,
+        next_cursor=USER_CURSOR.encode(last_id) if last_id is not None else None,
     )
     return json_response(page)
 
@@ -114,7 +114,15 @@ async def list_users(request: Request) -> Response:
 @document(
     summary="Tạo tài khoản (Create a staff account)",
     request=UserCreate,
-    responses={201: UserOut},
+    responses={201: UserOut, 409: None},
+    reply_headers=["Location"],
+    links={
+        "read": {
+            "operationId": "get_api_v1_admin_users_user_id",
+            "parameters": {"path.user_id": "$response.body#/id"},
+            "description": "Tài khoản vừa tạo / the account just created",
+        },
+    },
     bearer=True,
     tags=ADMIN,
 )
@@ -141,7 +149,7 @@ async def get_user(request: Request) -> Response:
 @document(
     summary="Sửa tài khoản (Update a staff account; disabling revokes its tokens)",
     request=UserUpdate,
-    responses={200: UserOut},
+    responses={200: UserOut, 409: None},
     bearer=True,
     parameters=USER_ID,
     tags=ADMIN,
@@ -155,7 +163,7 @@ async def update_user(request: Request) -> Response:
 
 @document(
     summary="Khoá tài khoản (Disable a staff account and revoke its tokens)",
-    responses={200: UserOut},
+    responses={200: UserOut, 409: None},
     bearer=True,
     parameters=USER_ID,
     tags=ADMIN,
@@ -179,9 +187,7 @@ async def disable_user(request: Request) -> Response:
 )
 async def list_agencies(request: Request) -> Response:
     require_role(await current_staff(request), Role.COORDINATOR)
-    agencies = await service.list_agencies(
-        _flag(request.query_params.get("include_inactive"), "include_inactive")
-    )
+    agencies = await service.list_agencies(read_query(request, AgencyListQuery).include_inactive)
     tz = settings_of(request).tz
     return json_response(AgencyList(items=[AgencyOut.from_model(agency, tz) for agency in agencies]))
 
@@ -189,7 +195,16 @@ async def list_agencies(request: Request) -> Response:
 @document(
     summary="Tạo đơn vị xử lý (Create an agency)",
     request=AgencyCreate,
-    responses={201: AgencyOut},
+    responses={201: AgencyOut, 409: None},
+    reply_headers=["Location"],
+    links={
+        name: {"operationId": operation, "parameters": {"path.code": "$response.body#/code"}, "description": text}
+        for name, operation, text in (
+            ("read", "get_api_v1_admin_agencies_code", "Đơn vị vừa tạo / the agency just created"),
+            ("update", "patch_api_v1_admin_agencies_code", "Sửa đơn vị vừa tạo / update it"),
+            ("deactivate", "post_api_v1_admin_agencies_code_deactivate", "Ngừng hoạt động / deactivate it"),
+        )
+    },
     bearer=True,
     tags=ADMIN,
 )
@@ -229,8 +244,8 @@ async def update_agency(request: Request) -> Response:
 
 
 @document(
-    summary="Ngừng hoạt động đơn vị (Deactivate an agency)",
-    responses={200: AgencyOut},
+    summary="Ngừng hoạt động đơn vị (Deactivate an agency; 409 while it holds open reports)",
+    responses={200: AgencyOut, 409: None},
     bearer=True,
     parameters=AGENCY,
     tags=ADMIN,
@@ -251,25 +266,8 @@ def _agency_code(raw: str) -> str:
     return raw
 
 
-def _cursor_id(raw: str | None) -> int | None:
-    if not raw:
-        return None
-    (last_id,) = decode_cursor(raw, 1)
-    if type(last_id) is not int or not 0 <= last_id <= ID_MAX:
-        raise bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor")
-    return last_id
-
-
-def _flag(raw: str | None, name: str) -> bool:
-    if raw in (None, "false", "0"):
-        return False
-    if raw in ("true", "1"):
-        return True
-    raise bad_request(
-        f"Tham số {name} phải là true hoặc false.",
-        f"{name} must be true or false.",
-        f"bad-{name.replace('_', '-')}",
-    )
+class AgencyListQuery(QueryModel):
+    include_inactive: Flag = False
 
 
 def one_path(path: str, name: str, **by_method: Endpoint) -> list[Route]:

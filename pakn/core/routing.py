@@ -1,21 +1,36 @@
-"""A path convertor for row ids: `{id:id}`.
+"""Row ids, one bound everywhere: paths (`{id:id}`), bodies (`RowId`) and cursors.
 
-Starlette's `:int` takes any run of digits, and `int()` of a 5,000-digit
-segment raises, a 500. Ids here are 64-bit; 18 digits always fit, so a longer
-segment simply matches no route (404), and the handler always gets an int.
+Ids are 64-bit integers in the database. Starlette's `:int` takes any run of
+digits, and a number past 64 bits reaches the driver as an OverflowError, a
+500. So an id is 1 to 10**18 - 1: 18 digits, which always fit, let a path
+convertor refuse a longer segment by its regex alone (no route matches: 404),
+and a body or a cursor refuse a larger number (422 / 400).
 """
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from pydantic import Field, Strict
 from starlette.convertors import Convertor, register_url_convertor
 
-
+ROW_ID_MIN = 1
 ROW_ID_MAX = 10**18 - 1
-ROW_ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": ROW_ID_MAX}
+ROW_ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": ROW_ID_MIN, "maximum": ROW_ID_MAX}
+
+# An id in a request body: a JSON integer (not "1", 1.0 or true) within the bound,
+# which its JSON schema (minimum, maximum) publishes.
+RowId = Annotated[int, Strict(), Field(ge=ROW_ID_MIN, le=ROW_ID_MAX)]
+
+
+def is_row_id(value: object) -> bool:
+    """An int in range; `bool` is an int to Python but never an id."""
+    return type(value) is int and ROW_ID_MIN <= value <= ROW_ID_MAX
 
 
 class RowIdConvertor(Convertor[int]):
-    regex = "[0-9]{1,18}"
+    # No leading zero: "0" and "007" name no row, as the schema's minimum says.
+    regex = "[1-9][0-9]{0,17}"
 
     def convert(self, value: str) -> int:
         return int(value)

@@ -13,6 +13,7 @@ from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
 from pakn.core.problems import not_found
+from pakn.core.query import QueryModel, read_query
 from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.models import ApiClient
 from pakn.open311 import apikeys
@@ -37,6 +38,7 @@ def client_view(client: ApiClient, request: Request) -> ApiClientOut:
 @document(summary="Ứng dụng Open311 (Open311 client apps)", responses={200: ApiClientList}, bearer=True, tags=TAGS)
 async def list_clients(request: Request) -> Response:
     require_role(await current_staff(request))
+    read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list
     clients = await apikeys.list_clients()
     return json_response(ApiClientList(items=[client_view(client, request) for client in clients]), headers=NO_STORE)
 
@@ -44,7 +46,14 @@ async def list_clients(request: Request) -> Response:
 @document(
     summary="Cấp api_key cho ứng dụng Open311 (Issue a key; shown once)",
     request=ApiClientCreate,
-    responses={201: ApiClientCreated},
+    responses={201: ApiClientCreated, 409: None},
+    links={
+        "revoke": {
+            "operationId": "post_api_v1_admin_api-clients_client_id_revoke",
+            "parameters": {"path.client_id": "$response.body#/id"},
+            "description": "Thu hồi khoá vừa cấp / revoke the key just issued",
+        },
+    },
     bearer=True,
     tags=TAGS,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,7 +10,7 @@ from starlette.routing import Route
 from pakn.core.http import json_response
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
-from pakn.core.problems import bad_request, not_found
+from pakn.core.query import CODE_PATTERN, QueryModel, code_parameter, read_query
 from pakn.models import AdminUnit
 from pakn.reference import service
 from pakn.reference.schemas import AdminUnitOut, CategoryOut
@@ -28,8 +28,14 @@ CACHE = {"Cache-Control": "public, max-age=3600"}
 ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
 
 
+class AdminUnitQuery(QueryModel):
+    # Shaped like a code, or refused here (a NUL or an overlong one would be a 500 in the query).
+    parent: str | None = Field(None, max_length=ADMIN_UNIT_CODE_MAX, pattern=CODE_PATTERN)
+
+
 @document(summary="Lĩnh vực (Categories)", responses={200: CategoryList})
 async def list_categories(request: Request) -> Response:
+    read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list
     lang = request_language(request)
     categories = await service.list_categories()
     items = [CategoryOut.from_model(category, lang) for category in categories]
@@ -38,20 +44,12 @@ async def list_categories(request: Request) -> Response:
 
 @document(
     summary="Đơn vị hành chính (Administrative units: provinces, or the communes of `parent`)",
-    responses={200: AdminUnitList},
+    responses={200: AdminUnitList, 404: None},
     query=["parent"],
-    parameters={"parent": {"type": "string", "maxLength": ADMIN_UNIT_CODE_MAX}},
+    parameters={"parent": code_parameter(ADMIN_UNIT_CODE_MAX)},
 )
 async def list_admin_units(request: Request) -> Response:
-    parents = request.query_params.getlist("parent")
-    if len(parents) > 1:
-        raise bad_request(
-            "Tham số parent chỉ được gửi một lần.", "parent must be given at most once.", "repeated-parameter"
-        )
-    parent = parents[0] if parents and parents[0] else None
-    if parent is not None and len(parent) > ADMIN_UNIT_CODE_MAX:
-        # No unit has so long a code (and the column would refuse it with a 500).
-        raise not_found()
+    parent = read_query(request, AdminUnitQuery).parent
     units = await service.list_admin_units(parent)
     return json_response(AdminUnitList(items=[AdminUnitOut.from_model(unit) for unit in units]), headers=CACHE)
 

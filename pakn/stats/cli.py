@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from pakn import db
 from pakn.cli import database_ready, load_settings
+from pakn.core.problems import Problem
 from pakn.core.validation import field_errors
 from pakn.stats import export, service
 from pakn.stats import formatting as fmt
@@ -89,11 +90,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     async def run() -> str:
         await db.open_database(settings)
         try:
+            await service.require_known_codes(query)
             return await render(query, args.by, args.format, datetime.now(settings.tz), settings.tz)
         finally:
             await db.close_database()
 
-    sys.stdout.write(asyncio.run(run()))
+    try:
+        sys.stdout.write(asyncio.run(run()))
+    except Problem as problem:  # a code that names no row: zeros would read as a real figure
+        for error in problem.errors:
+            print(f"pakn: --{error.field.replace('_', '-')}: {error.message_vi} / {error.message_en}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -16,8 +16,7 @@ from pakn.accounts.reach import agency_scope
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
-from pakn.core.problems import bad_request, field_problem
-from pakn.core.validation import parse_model
+from pakn.core.query import read_query, require_order
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.stats import export, formatting, service
@@ -38,7 +37,6 @@ PUBLIC_TTL_SECONDS = 60
 PUBLIC_CACHE_MAX = 256
 Query = TypeVar("Query", bound=PeriodQuery)
 Filters = TypeVar("Filters", bound=StatsQuery)
-
 # What the parameters accept, for the OpenAPI document; empty means "no filter".
 _YEARS = r"(?:19|2\d)\d{2}"  # pakn.stats.schemas.EARLIEST..LATEST
 _EMPTY = {"type": "string", "maxLength": 0}
@@ -67,19 +65,9 @@ EXPORT_PARAMETERS = {**BREAKDOWN_PARAMETERS, "format": {"type": "string", "enum"
 
 
 def parse_query(request: Request, schema: type[Query]) -> Query:
-    """The query string as `schema`: a parameter given twice is refused rather
-    than read as whichever value came last; `to` must come after `from`."""
-    repeated = sorted({key for key in request.query_params if len(request.query_params.getlist(key)) > 1})
-    if repeated:
-        names = ", ".join(repeated)
-        raise bad_request(
-            f"Tham số chỉ được gửi một lần: {names}.", f"Give each parameter once: {names}.", "repeated-parameter"
-        )
-    query = parse_model(schema, dict(request.query_params))
-    if query.start and query.end and query.end <= query.start:
-        raise field_problem(
-            "to", "invalid", "Ngày kết thúc phải sau ngày bắt đầu.", "`to` must be later than `from`."
-        )
+    """The query string as `schema` (pakn.core.query); `to` must come after `from`."""
+    query = read_query(request, schema)
+    require_order(query.start, query.end, ("from", "to"), strict=True)
     return query
 
 
@@ -88,13 +76,14 @@ async def _staff_query(request: Request, schema: type[Filters]) -> tuple[Filters
     user = await current_staff(request)
     require_role(user, *READERS)
     query = parse_query(request, schema)
+    await service.require_known_codes(query)
     f = service.filter_from(query, now_of(request), settings_of(request).tz, agency_scope(user))
     return query, f
 
 
 @document(
     summary="Số liệu tổng hợp (Summary figures of a period)",
-    responses={200: Summary},
+    responses={200: Summary, 422: None},
     query=list(FILTER_PARAMETERS),
     parameters=FILTER_PARAMETERS,
     bearer=True,
@@ -107,7 +96,7 @@ async def stats_summary(request: Request) -> Response:
 
 @document(
     summary="Số liệu theo nhóm, xếp hạng (Figures per agency, category, channel, unit, week, month)",
-    responses={200: Breakdown},
+    responses={200: Breakdown, 422: None},
     query=list(BREAKDOWN_PARAMETERS),
     parameters=BREAKDOWN_PARAMETERS,
     bearer=True,
@@ -122,8 +111,10 @@ async def stats_breakdown(request: Request) -> Response:
 
 @document(
     summary="Xuất số liệu theo nhóm ra CSV hoặc XLSX (Export the breakdown)",
+    responses={422: None},
     query=list(EXPORT_PARAMETERS),
     parameters=EXPORT_PARAMETERS,
+    reply_headers=["Content-Disposition"],
     binary=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     bearer=True,
     tags=["stats"],
@@ -143,7 +134,7 @@ async def stats_export(request: Request) -> Response:
 
 @document(
     summary="Số liệu công khai toàn tỉnh (Province-wide public figures, no login)",
-    responses={200: PublicStats},
+    responses={200: PublicStats, 422: None},
     query=list(PERIOD_PARAMETERS),
     parameters=PERIOD_PARAMETERS,
     tags=["stats"],

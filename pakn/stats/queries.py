@@ -129,6 +129,8 @@ def _conditions(sql: Sql, f: StatsFilter, tz: ZoneInfo) -> list[str]:
         where.append(f"f.created_at >= {sql.bind(utc_midnight(f.start, tz))}")
     if f.end is not None:
         where.append(f"f.created_at < {sql.bind(utc_midnight(f.end, tz))}")
+    # Figures as of an instant know nothing received after it, `to` or no `to`.
+    where.append(f"f.created_at <= {sql.bind(f.as_of.astimezone(UTC))}")
     for column, value in (
         ("agency_id", f.agency),
         ("agency_id", f.scope_agency),

@@ -1,8 +1,8 @@
 """The statistics' contract: query parameters in, figures out.
 
-Query strings are parsed strictly (unknown parameters are refused) because a
-misspelt filter that is silently ignored would publish the wrong figure.
-An empty value (`?channel=`) means "no filter", as an HTML form sends it.
+Query strings are read by `pakn.core.query.read_query`, as every list's are:
+unknown or repeated parameters are refused (a misspelt filter silently ignored
+would publish the wrong figure), and an empty value (`?channel=`) means "no filter".
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pakn.core.validation import LocalizedValueError, QueryParams
+from pakn.core.query import CODE_PATTERN, QueryModel
+from pakn.core.validation import LocalizedValueError
 from pakn.domain.channels import Channel
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 GROUPS = ("agency", "category", "channel", "admin_unit", "week", "month")
 By = Literal["agency", "category", "channel", "admin_unit", "week", "month"]
 # Any plausible period, and far from year 1 and 9999, where converting local
@@ -68,10 +68,8 @@ def _in_range(day: date) -> date:
     return day
 
 
-class PeriodQuery(QueryParams):
+class PeriodQuery(QueryModel):
     """`from` inclusive, `to` exclusive, both local dates; either may be left out."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: date | None = Field(None, alias="from")
     end: date | None = Field(None, alias="to")

@@ -4,7 +4,9 @@ Definitions (also in README, "Statistics"):
 
 - Cohort: the reports *received* (`created_at`) in [start, end), local dates in
   the service's time zone: a report at 23:59:59 local on the day before `end`
-  is in, one at 00:00:00 local on `end` is out. Either bound may be open.
+  is in, one at 00:00:00 local on `end` is out. Either bound may be open. Only
+  reports received by `as_of` are in: figures as of an instant know nothing
+  received after it, whether or not `end` is given.
   Reports rejected as spam (`reject_reason` "spam", pakn.triage.spam) are
   never in a cohort, whatever `as_of`: they were never PAKN, so they count
   neither as received nor as handled (nor rejected) in any figure.
@@ -44,7 +46,9 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pakn.core.problems import field_problem
 from pakn.domain.status import Status
+from pakn.models import AdminUnit, Agency, Category
 from pakn.stats import formatting as fmt
 from pakn.stats import queries
 from pakn.stats.schemas import BreakdownRow, Display, Period, StatsQuery, Summary
@@ -167,3 +171,23 @@ def display(v: dict[str, Any]) -> Display:
         sentence=fmt.sentence(v["received"], v["handled"], v["handled_ratio"]),
         **plain,
     )
+
+
+# Filters that name a row: the parameter, its table, its name in Vietnamese and English.
+KNOWN_CODES = (
+    ("agency", Agency, "đơn vị xử lý", "agency"),
+    ("category", Category, "lĩnh vực", "category"),
+    ("admin_unit", AdminUnit, "đơn vị hành chính", "administrative unit"),
+)
+
+
+async def require_known_codes(query: StatsQuery) -> None:
+    """A filter naming no agency, category or unit is a 422 naming it, not a
+    column of zeros that reads like a real figure. Inactive ones still count:
+    their past reports are still there."""
+    for name, model, vi, en in KNOWN_CODES:
+        code = getattr(query, name)
+        if code is not None and not await model.exists(code=code):
+            raise field_problem(
+                name, "unknown", f"Không có {vi} mã '{code}'.", f"No {en} has the code '{code}'."
+            )

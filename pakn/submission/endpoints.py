@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import quote
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,8 +17,9 @@ from pakn.core.http import bearer_token, json_response, read_limited_body, requi
 from pakn.core.i18n import request_language
 from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
-from pakn.core.pagination import decode_cursor, parse_limit
-from pakn.core.problems import Problem, bad_request, not_found, unauthorized
+from pakn.core.pagination import parse_limit
+from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
+from pakn.core.problems import not_found, unauthorized
 from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.models import AdminUnit, Attachment, Category, Feedback
@@ -28,6 +29,7 @@ from pakn.submission.schemas import (
     FeedbackCreated,
     FeedbackPage,
     FeedbackPrivate,
+    FeedbackPublic,
     RatingCreate,
     RatingOut,
     SupplementCreate,
@@ -35,8 +37,6 @@ from pakn.submission.schemas import (
 )
 from pakn.submission.views import ViewContext
 
-# Row ids are 64-bit; anything longer cannot name a row (and would overflow the query).
-ID_MAX = 2**63 - 1
 CATEGORY_CODE_MAX = Category._meta.fields_map["code"].max_length
 ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
 SEARCH_MAX = 200
@@ -62,8 +62,17 @@ async def view_context(request: Request) -> ViewContext:
     summary="Gửi phản ánh, kiến nghị (Submit a report)",
     request=FeedbackCreate,
     multipart=True,
-    responses={201: FeedbackCreated, 429: None},
+    responses={201: FeedbackCreated, 409: None, 429: None},
     headers=["Idempotency-Key"],
+    reply_headers=["Location"],
+    example={
+        "title": "Đường bị ngập nước",
+        "content": "Đoạn đường Trần Hưng Đạo bị ngập nước sau mưa, xe máy không đi được.",
+        "category": "giao-thong",
+        "location": {"lat": 21.0245, "lon": 105.8412, "address": "Trần Hưng Đạo, Hà Nội"},
+        "contact": {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an@example.vn"},
+        "channel": "web",
+    },
     links={
         name: {
             "operationId": operation,
@@ -76,6 +85,7 @@ async def view_context(request: Request) -> ViewContext:
         for name, operation, description in (
             ("track", "get_api_v1_feedback_code", "Tra cứu bằng access_token / track it with its access token"),
             ("rate", "post_api_v1_feedback_code_rating", "Đánh giá khi đã có kết quả / rate it once answered"),
+            ("supplement", "post_api_v1_feedback_code_supplements", "Bổ sung khi được yêu cầu / answer a request"),
         )
     },
 )
@@ -111,8 +121,8 @@ async def create_feedback(request: Request) -> Response:
 
 @document(
     summary="Tra cứu phản ánh (Track a report; private with its access token)",
-    responses={200: FeedbackPrivate, 429: None},
-    bearer=True,
+    responses={200: (FeedbackPublic, FeedbackPrivate), 429: None},
+    auth="optional",
 )
 @code_door(Door.LOOKUP)
 async def track_feedback(request: Request) -> Response:
@@ -136,7 +146,8 @@ async def readable_feedback(request: Request) -> Feedback:
     summary="Tệp đính kèm (An attachment, for the report's owner and staff)",
     binary=ACCEPTED_TYPES,
     responses={429: None},
-    bearer=True,
+    auth="owner",
+    reply_headers=["Content-Disposition"],
     parameters={"attachment_id": ROW_ID_SCHEMA},
 )
 @code_door(Door.LOOKUP)
@@ -158,8 +169,8 @@ async def feedback_attachment(request: Request) -> Response:
 @document(
     summary="Đánh giá kết quả xử lý (Rate the answer)",
     request=RatingCreate,
-    responses={201: RatingOut, 429: None},
-    bearer=True,
+    responses={201: RatingOut, 409: None, 429: None},
+    auth="owner",
 )
 @code_door(Door.RATING)
 async def rate_feedback(request: Request) -> Response:
@@ -177,8 +188,8 @@ async def rate_feedback(request: Request) -> Response:
     summary="Bổ sung thông tin khi được yêu cầu (Answer a request for information)",
     request=SupplementCreate,
     multipart=True,
-    responses={201: SupplementCreated, 429: None},
-    bearer=True,
+    responses={201: SupplementCreated, 409: None, 429: None},
+    auth="owner",
 )
 @code_door(Door.SUPPLEMENT)
 async def add_supplement(request: Request) -> Response:
@@ -195,13 +206,19 @@ async def add_supplement(request: Request) -> Response:
     return json_response(created, 201)
 
 
+class FeedQuery(PageQuery):
+    category: str | None = Field(None, max_length=CATEGORY_CODE_MAX, pattern=CODE_PATTERN)
+    admin_unit: str | None = Field(None, max_length=ADMIN_UNIT_CODE_MAX, pattern=CODE_PATTERN)
+    q: str | None = Field(None, max_length=SEARCH_MAX)
+
+
 @document(
     summary="Phản ánh đã được trả lời (Public feed of answered reports)",
     responses={200: FeedbackPage},
     query=["category", "admin_unit", "q", "cursor", "limit"],
     parameters={
-        "category": {"type": "string", "maxLength": CATEGORY_CODE_MAX},
-        "admin_unit": {"type": "string", "maxLength": ADMIN_UNIT_CODE_MAX},
+        "category": code_parameter(CATEGORY_CODE_MAX),
+        "admin_unit": code_parameter(ADMIN_UNIT_CODE_MAX),
         "q": {
             "type": "string",
             "maxLength": SEARCH_MAX,
@@ -211,62 +228,16 @@ async def add_supplement(request: Request) -> Response:
 )
 async def public_feed(request: Request) -> Response:
     limits = settings_of(request).limits
-    query = tracking.FeedFilter(
-        category=_code_filter(_query_value(request, "category"), CATEGORY_CODE_MAX, "category"),
-        admin_unit=_code_filter(_query_value(request, "admin_unit"), ADMIN_UNIT_CODE_MAX, "admin_unit"),
-        q=_code_filter(_query_value(request, "q"), SEARCH_MAX, "q"),
-        cursor=_checked_cursor(_query_value(request, "cursor")),
-        limit=parse_limit(_query_value(request, "limit"), limits.page_size_default, limits.page_size_max),
+    query = read_query(request, FeedQuery)
+    feed = tracking.FeedFilter(
+        category=query.category,
+        admin_unit=query.admin_unit,
+        q=query.q,
+        cursor=query.cursor,  # read by tracking.FEED_CURSOR: 400 unless the feed wrote it
+        limit=parse_limit(query.limit, limits.page_size_default, limits.page_size_max),
     )
-    page = await tracking.public_feed(query, await view_context(request))
+    page = await tracking.public_feed(feed, await view_context(request))
     return json_response(page, headers={"Cache-Control": "public, max-age=30"})
-
-
-def _query_value(request: Request, name: str) -> str | None:
-    """A query parameter given at most once: `?limit=5&limit=abc` is refused
-    rather than read as whichever value comes last."""
-    values = request.query_params.getlist(name)
-    if len(values) > 1:
-        raise bad_request(
-            f"Tham số {name} chỉ được gửi một lần.",
-            f"{name} must be given at most once.",
-            "repeated-parameter",
-        )
-    return values[0] if values else None
-
-
-def _code_filter(raw: str | None, max_length: int, name: str) -> str | None:
-    """A category or unit code to filter by: longer than any code is a client error
-    (and would fail the column's own check as a 500)."""
-    if not raw:
-        return None
-    if len(raw) > max_length:
-        raise bad_request(
-            f"Tham số {name} không được quá {max_length} ký tự.",
-            f"{name} must have at most {max_length} characters.",
-            f"bad-{name.replace('_', '-')}",
-        )
-    return raw
-
-
-def _bad_cursor() -> Problem:
-    return bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor")
-
-
-def _checked_cursor(raw: str | None) -> str | None:
-    """The cursor when it holds what `tracking.public_feed` reads back (an ISO time
-    and a row id, as `next_cursor` encodes them), else 400: a forged id such as
-    `{}` or 10**30 must not reach the query."""
-    if not raw:
-        return None
-    at, last_id = decode_cursor(raw, 2)
-    if not isinstance(at, str) or type(last_id) is not int or not 0 <= last_id <= ID_MAX:
-        raise _bad_cursor()
-    try:
-        datetime.fromisoformat(at)
-    except ValueError:
-        raise _bad_cursor() from None
-    return raw
 
 
 routes = [

@@ -13,8 +13,9 @@ from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
 from pakn.core.i18n import request_language
 from pakn.core.http import json_response, read_limited_body, require_media_type
 from pakn.core.openapi import document
-from pakn.core.pagination import decode_cursor, encode_cursor, parse_limit
+from pakn.core.pagination import ID, Cursor, parse_limit
 from pakn.core.problems import Problem
+from pakn.core.query import PageQuery, read_query
 from pakn.core.validation import parse_json_bytes, parse_model, parse_tagged, require_object
 from pakn.domain.roles import Role
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
@@ -28,6 +29,7 @@ from pakn.triage.intelligence.deferred import is_pending
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)
+EVENT_CURSOR = Cursor(ID)
 
 
 def precondition_required() -> Problem:
@@ -41,10 +43,14 @@ def precondition_required() -> Problem:
     )
 
 
-def expected_version(request: Request) -> int:
+def expected_version(request: Request) -> int | None:
+    """The version If-Match names; None for `*`, "any version" (RFC 9110
+    §13.1.1: the report exists, which the route has checked); 428 without one."""
     header = request.headers.get("if-match")
-    if not header:
+    if not header or not header.strip():
         raise precondition_required()
+    if header.strip() == "*":
+        return None
     for candidate in header.split(","):
         match = _ETAG_VERSION.match(candidate.strip())
         if match:
@@ -77,7 +83,25 @@ async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, st
     return json_response(view, status_code, {"ETag": service.etag(feedback.version), "Cache-Control": "no-store"})
 
 
-@document(summary="Chi tiết phản ánh (A report, for staff)", responses={200: FeedbackStaff}, bearer=True, tags=["staff"])
+@document(
+    summary="Chi tiết phản ánh (A report, for staff)",
+    responses={200: FeedbackStaff},
+    auth="staff",
+    reply_headers=["ETag"],
+    links={
+        "act": {
+            "operationId": "post_api_v1_staff_feedback_id_actions",
+            "parameters": {"path.id": "$request.path.id", "header.If-Match": "$response.header.ETag"},
+            "description": "Thao tác với ETag vừa đọc / act with the ETag just read",
+        },
+        "events": {
+            "operationId": "get_api_v1_staff_feedback_id_events",
+            "parameters": {"path.id": "$request.path.id"},
+            "description": "Lịch sử xử lý / its history",
+        },
+    },
+    tags=["staff"],
+)
 async def get_feedback(request: Request) -> Response:
     user = await current_staff(request)
     feedback = await service.visible_feedback(request.path_params["id"], user)
@@ -88,24 +112,26 @@ async def get_feedback(request: Request) -> Response:
     summary="Lịch sử xử lý (The full history)",
     responses={200: EventPage},
     query=["cursor", "limit"],
-    bearer=True,
+    parameters={"limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    auth="staff",
     tags=["staff"],
 )
 async def list_events(request: Request) -> Response:
     user = await current_staff(request)
     feedback = await service.visible_feedback(request.path_params["id"], user)
-    limit = parse_limit(request.query_params.get("limit"), 100, 500)
+    query = read_query(request, PageQuery)
+    limit = parse_limit(query.limit, 100, 500)
+    after = EVENT_CURSOR.decode(query.cursor)
     rows = FeedbackEvent.filter(feedback_id=feedback.id)
-    cursor = request.query_params.get("cursor")
-    if cursor:
-        rows = rows.filter(id__gt=int(decode_cursor(cursor, 1)[0]))
+    if after is not None:
+        rows = rows.filter(id__gt=after[0])
     events = await rows.order_by("id").limit(limit + 1)
     more = len(events) > limit
     events = events[:limit]
     tz = settings_of(request).tz
     page = EventPage(
         items=[event_view(event, tz) for event in events],
-        next_cursor=encode_cursor([events[-1].id]) if more and events else None,
+        next_cursor=EVENT_CURSOR.encode(events[-1].id) if more and events else None,
     )
     return json_response(page)
 
@@ -113,8 +139,9 @@ async def list_events(request: Request) -> Response:
 @document(
     summary="Thao tác xử lý (Act on a report; If-Match required)",
     request=ActionRequest,
-    responses={200: FeedbackStaff},
+    responses={200: FeedbackStaff, 409: None},
     headers=["If-Match"],
+    reply_headers=["ETag"],
     bearer=True,
     tags=["staff"],
 )
@@ -165,6 +192,7 @@ async def reject_spam(request: Request) -> Response:
     summary="Nhập phản ánh nhận qua điện thoại, thư, trực tiếp (Enter an off-line report)",
     request=StaffFeedbackCreate,
     responses={201: FeedbackCreated},
+    reply_headers=["Location"],
     bearer=True,
     tags=["staff"],
 )

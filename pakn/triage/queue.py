@@ -28,8 +28,8 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from pakn.accounts.reach import reach_filter
-from pakn.core.pagination import decode_cursor, encode_cursor
-from pakn.core.problems import bad_request
+from pakn.core.pagination import ID, Cursor, Instant, Tag
+from pakn.core.query import require_order
 from pakn.deadlines.policy import DeadlineState
 from pakn.domain.status import HANDLED, Status
 from pakn.models import AdminUnit, Attachment, Feedback, StaffUser
@@ -45,7 +45,6 @@ from pakn.triage.queue_schemas import (
 PAGE_DEFAULT = 50
 PAGE_MAX = 200
 EXCERPT_MAX = 200
-ID_MAX = 2**63 - 1
 HANDLED_VALUES = [status.value for status in HANDLED]
 # What a queue item shows: contact data, tokens and the search copy stay unread.
 ITEM_COLUMNS = (
@@ -61,7 +60,8 @@ class PageRequest:
 
 
 def filtered(user: StaffUser, params: QueueFilters, now: datetime, tz: ZoneInfo) -> QuerySet[Feedback]:
-    """The reports within the caller's reach that match every filter given."""
+    """The reports within the caller's reach that match every filter given;
+    422 when `created_to` is before `created_from`."""
     rows = Feedback.filter(reach_filter(user))
     for condition in _conditions(params, now, tz):
         rows = rows.filter(condition)
@@ -69,6 +69,7 @@ def filtered(user: StaffUser, params: QueueFilters, now: datetime, tz: ZoneInfo)
 
 
 def _conditions(params: QueueFilters, now: datetime, tz: ZoneInfo) -> Iterator[Q]:
+    start, end = _created_range(params, tz)
     if params.category:
         yield Q(category_id=params.category)
     if params.agency:
@@ -86,10 +87,10 @@ def _conditions(params: QueueFilters, now: datetime, tz: ZoneInfo) -> Iterator[Q
         yield _state(DeadlineState.OVERDUE, now) if params.overdue else _not_overdue(now)
     if params.deadline_state is not None:
         yield _state(DeadlineState(params.deadline_state), now)
-    if params.created_from is not None:
-        yield Q(created_at__gte=_utc(_start(params.created_from, tz)))
-    if params.created_to is not None:
-        yield Q(created_at__lte=_utc(_end(params.created_to, tz)))
+    if start is not None:
+        yield Q(created_at__gte=start)
+    if end is not None:
+        yield Q(created_at__lte=end)
     if params.q:
         yield from _search(params.q)
 
@@ -118,6 +119,15 @@ def _not_overdue(now: datetime) -> Q:
     # Spelled out rather than ~overdue: NOT (NULL < now) is NULL in SQL, which
     # would drop every report without a deadline.
     return Q(deadline__isnull=True) | Q(status__in=HANDLED_VALUES) | ~_reached("deadline", now)
+
+
+def _created_range(params: QueueFilters, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """`created_from`..`created_to` as UTC instants, both inclusive; 422 when
+    the end is before the start (pakn.core.query.require_order)."""
+    start = _utc(_start(params.created_from, tz)) if params.created_from is not None else None
+    end = _utc(_end(params.created_to, tz)) if params.created_to is not None else None
+    require_order(start, end, ("created_from", "created_to"), strict=False)
+    return start, end
 
 
 def _start(value: date | datetime, tz: ZoneInfo) -> datetime:
@@ -165,8 +175,9 @@ async def list_queue(
     rows = filtered(user, params, now, tz)
     if params.status:
         rows = rows.filter(status__in=[status.value for status in params.status])
-    if page.cursor:
-        rows = rows.filter(_after(params.sort, _position(page.cursor, params.sort)))
+    position = _position(page.cursor, params.sort)
+    if position is not None:
+        rows = rows.filter(_after(params.sort, position))
     found = await _ordered(rows.only(*ITEM_COLUMNS), params.sort).limit(page.limit + 1)
     shown = found[: page.limit]
     counts = await _attachment_counts([row.id for row in shown])
@@ -222,26 +233,23 @@ def _after(sort: str, position: Position) -> Q:
     return Q(created_at__lt=at) | Q(created_at=at, id__lt=last)
 
 
+# One cursor per sort, the sort written in it so that a cursor is never read
+# under another; only sort=deadline has rows without a key (the no-deadline tail).
+CURSORS = {
+    sort: Cursor(Tag(sort), Instant(nullable=sort == "deadline"), ID)
+    for sort in ("-created_at", "created_at", "deadline")
+}
+
+
 def _cursor(sort: str, row: Feedback) -> str:
     at: datetime | None = row.deadline if sort == "deadline" else row.created_at
-    # The sort is part of the cursor so that a cursor is never read under another sort.
-    return encode_cursor([sort, _utc(at).isoformat() if at else None, row.id])
+    return CURSORS[sort].encode(sort, at, row.id)
 
 
-def _position(cursor: str, sort: str) -> Position:
-    """The cursor's position, or 400 when it is not one this sort wrote."""
-    cursor_sort, at, last = decode_cursor(cursor, 3)
-    valid = cursor_sort == sort and type(last) is int and 0 <= last <= ID_MAX
-    if valid and at is None and sort == "deadline":
-        return Position(None, last)
-    if valid and isinstance(at, str):
-        try:
-            parsed = datetime.fromisoformat(at)
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return Position(_utc(parsed), last)
-    raise bad_request("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "bad-cursor")
+def _position(cursor: str | None, sort: str) -> Position | None:
+    """The cursor's position (None without one), or 400 when this sort did not write it."""
+    values = CURSORS[sort].decode(cursor)
+    return Position(values[1], values[2]) if values else None
 
 
 # Items ---------------------------------------------------------------------

@@ -17,17 +17,16 @@ from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
 from pakn.core.pagination import parse_limit
-from pakn.core.validation import parse_model
+from pakn.core.query import FLAG_PARAMETER, code_parameter, read_query
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
 from pakn.models import StaffUser
 from pakn.triage import queue
 from pakn.triage.queue_schemas import (
-    CODE_PATTERN,
     FeedbackQueuePage,
+    CountsParams,
     QueueCounts,
-    QueueFilters,
     QueueParams,
 )
 
@@ -36,8 +35,7 @@ PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 _STATUS = "|".join(status.value for status in Status)
 # Every parameter also accepts an empty value, meaning "no filter".
-_CODE = f"^(?:{CODE_PATTERN.removeprefix('^').removesuffix('$')})?$"
-_FLAG = {"type": "string", "enum": ["true", "false", "1", "0", ""]}
+_FLAG = FLAG_PARAMETER
 _WHEN = {
     "anyOf": [
         {"type": "string", "format": "date"},
@@ -52,7 +50,7 @@ def _described(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _code(max_length: int, description: str) -> dict[str, Any]:
-    return _described({"type": "string", "maxLength": max_length, "pattern": _CODE}, description)
+    return _described(code_parameter(max_length), description)
 
 
 FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
@@ -85,10 +83,12 @@ FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
         " / search code, title and content, blind to case and diacritics",
     ),
 }
+_STATUSES = {"type": "string", "pattern": f"^(?: *(?:{_STATUS}) *(?:, *(?:{_STATUS}) *)*)?$"}
 QUEUE_PARAMETERS: dict[str, dict[str, Any]] = {
     "status": _described(
-        {"type": "string", "pattern": f"^(?: *(?:{_STATUS}) *(?:, *(?:{_STATUS}) *)*)?$"},
-        "Một trạng thái hoặc danh sách cách nhau bởi dấu phẩy / one status or a comma-separated list",
+        _STATUSES,
+        "Một trạng thái hoặc danh sách cách nhau bởi dấu phẩy, có thể lặp lại"
+        " / one status or a comma-separated list; may be repeated",
     ),
     **FILTER_PARAMETERS,
     "sort": _described(
@@ -106,18 +106,21 @@ async def _reader(request: Request) -> StaffUser:
     return user
 
 
-def _query(request: Request) -> dict[str, str]:
-    """The query string; a repeated `status` counts as one comma-separated list."""
-    params = dict(request.query_params)
-    statuses = request.query_params.getlist("status")
-    if len(statuses) > 1:
-        params["status"] = ",".join(statuses)
-    return params
-
-
 @document(
     summary="Hàng đợi phản ánh (Staff queue: filter, search, newest first)",
-    responses={200: FeedbackQueuePage},
+    responses={200: FeedbackQueuePage, 422: None},
+    links={
+        "open": {
+            "operationId": "get_api_v1_staff_feedback_id",
+            "parameters": {"path.id": "$response.body#/items/0/id"},
+            "description": "Mở phản ánh đầu tiên / open the first report",
+        },
+        "act": {
+            "operationId": "post_api_v1_staff_feedback_id_actions",
+            "parameters": {"path.id": "$response.body#/items/0/id"},
+            "description": "Thao tác trên phản ánh đầu tiên / act on the first report",
+        },
+    },
     query=[*QUEUE_PARAMETERS, "cursor"],
     parameters=QUEUE_PARAMETERS,
     bearer=True,
@@ -125,18 +128,15 @@ def _query(request: Request) -> dict[str, str]:
 )
 async def staff_queue(request: Request) -> Response:
     user = await _reader(request)
-    params = parse_model(QueueParams, _query(request))
-    page = queue.PageRequest(
-        cursor=request.query_params.get("cursor") or None,
-        limit=parse_limit(request.query_params.get("limit"), queue.PAGE_DEFAULT, queue.PAGE_MAX),
-    )
+    params = read_query(request, QueueParams)  # a repeated `status` reads as one list
+    page = queue.PageRequest(params.cursor, parse_limit(params.limit, queue.PAGE_DEFAULT, queue.PAGE_MAX))
     result = await queue.list_queue(user, params, page, now_of(request), settings_of(request).tz)
     return json_response(result, headers=PRIVATE)
 
 
 @document(
     summary="Số phản ánh theo trạng thái (Counts per status within the caller's reach)",
-    responses={200: QueueCounts},
+    responses={200: QueueCounts, 422: None},
     query=list(FILTER_PARAMETERS),
     parameters=FILTER_PARAMETERS,
     bearer=True,
@@ -144,7 +144,7 @@ async def staff_queue(request: Request) -> Response:
 )
 async def staff_queue_counts(request: Request) -> Response:
     user = await _reader(request)
-    params = parse_model(QueueFilters, dict(request.query_params))
+    params = read_query(request, CountsParams)
     counts = await queue.count_by_status(user, params, now_of(request), settings_of(request).tz)
     return json_response(counts, headers=PRIVATE)
 

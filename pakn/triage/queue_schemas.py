@@ -1,8 +1,9 @@
 """The staff queue's contract: its query parameters, its items, pages and counts.
 
-Query strings arrive as text, so every parameter is parsed here with the same
-Vietnamese/English errors as request bodies (a 422 naming the parameter). An
-empty value (`?category=`) means "no filter", as an HTML form sends it.
+Query strings arrive as text and are read by `pakn.core.query.read_query`: every
+parameter is parsed here with the same Vietnamese/English errors as request
+bodies (a 422 naming the parameter), unknown ones are refused, an empty value
+(`?category=`) means "no filter", and only `status` may be repeated.
 """
 
 from __future__ import annotations
@@ -11,29 +12,18 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from pakn.core.validation import LocalizedValueError, QueryParams
+from pakn.core.query import CODE_PATTERN, Flag, PageQuery, QueryModel
+from pakn.core.validation import LocalizedValueError
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 
 STATUS_VALUES = tuple(status.value for status in Status)
-# What a category, agency or unit code can look like: anything else names no
-# row (and a NUL byte would be refused by PostgreSQL as a 500).
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-FLAGS = {"true": True, "1": True, "false": False, "0": False}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ISO 8601 / RFC 3339 date-times: offset optional (then local time), seconds optional.
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$")
 Sort = Literal["created_at", "-created_at", "deadline"]
-
-
-def parse_flag(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    if value in FLAGS:
-        return FLAGS[value]
-    raise LocalizedValueError("Chỉ nhận true, false, 1 hoặc 0.", "Must be true, false, 1 or 0.")
 
 
 def parse_when(value: Any) -> date | datetime | None:
@@ -55,10 +45,12 @@ def parse_when(value: Any) -> date | datetime | None:
 
 
 def parse_statuses(value: Any) -> tuple[Status, ...]:
-    """One status or a comma-separated list, each checked."""
+    """One status or a comma-separated list, each checked; a repeated
+    parameter (a list of them) reads as one list."""
     if value is None or isinstance(value, tuple):
         return value or ()
-    items = [item.strip(" ") for item in str(value).split(",")]
+    values = value if isinstance(value, list) else [value]
+    items = [item.strip(" ") for text in values for item in str(text).split(",")]
     unknown = [item for item in items if item not in STATUS_VALUES]
     if unknown:
         allowed = ", ".join(STATUS_VALUES)
@@ -70,27 +62,19 @@ def parse_statuses(value: Any) -> tuple[Status, ...]:
     return tuple(dict.fromkeys(Status(item) for item in items))
 
 
-class QueueFilters(QueryParams):
+class QueueFilters(QueryModel):
     """What both the queue and its counts filter on."""
-
-    # Other parameters (cursor, limit, status for the counts) are read elsewhere.
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     category: str | None = Field(None, max_length=64, pattern=CODE_PATTERN)
     agency: str | None = Field(None, max_length=64, pattern=CODE_PATTERN)
     channel: Channel | None = None
     admin_unit: str | None = Field(None, max_length=16, pattern=CODE_PATTERN)
-    urgent: bool | None = None
-    overdue: bool | None = None
+    urgent: Flag | None = None
+    overdue: Flag | None = None
     deadline_state: Literal["on_track", "due_soon", "overdue"] | None = None
     created_from: date | datetime | None = None
     created_to: date | datetime | None = None
     q: str | None = Field(None, max_length=200)
-
-    @field_validator("urgent", "overdue", mode="before")
-    @classmethod
-    def _flag(cls, value: Any) -> bool | None:
-        return parse_flag(value)
 
     @field_validator("created_from", "created_to", mode="before")
     @classmethod
@@ -98,14 +82,21 @@ class QueueFilters(QueryParams):
         return parse_when(value)
 
 
-class QueueParams(QueueFilters):
+class CountsParams(QueueFilters):
+    """The counts' parameters: the queue's filters, and its `status`, checked but
+    not applied (every status is counted) and not documented, so that a client
+    may send the queue's filters as they are."""
+
     status: tuple[Status, ...] = ()
-    sort: Sort = "-created_at"
 
     @field_validator("status", mode="before")
     @classmethod
     def _statuses(cls, value: Any) -> tuple[Status, ...]:
         return parse_statuses(value)
+
+
+class QueueParams(CountsParams, PageQuery):
+    sort: Sort = "-created_at"
 
 
 class FeedbackQueueItem(BaseModel):

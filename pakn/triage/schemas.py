@@ -8,15 +8,16 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator, model_validator
 
-from pakn.core.text import CleanStr
+from pakn.core.routing import RowId
+from pakn.core.text import LineStr, TextStr
 from pakn.core.validation import LocalizedValueError
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
 from pakn.triage.intelligence.schemas import Assessment, Suggestions
 
-Note = Annotated[CleanStr, Field(max_length=5000)]
-RequiredNote = Annotated[CleanStr, Field(min_length=1, max_length=5000)]
-AgencyCode = Annotated[CleanStr, Field(min_length=1, max_length=64)]
-CategoryCode = Annotated[CleanStr, Field(min_length=1, max_length=64)]
+Note = Annotated[TextStr, Field(max_length=5000)]
+RequiredNote = Annotated[TextStr, Field(min_length=1, max_length=5000)]
+AgencyCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
+CategoryCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
 PriorityName = Literal["urgent", "normal", "complex"]
 RejectReason = Literal["incomplete", "out_of_scope", "complaint_or_denunciation", "spam", "other"]
 
@@ -37,7 +38,7 @@ class Reject(StrictInput):
 
 class Merge(StrictInput):
     action: Literal["merge"]
-    duplicate_of: int = Field(ge=1)
+    duplicate_of: RowId
     note: Note = ""
 
 
@@ -55,7 +56,7 @@ class RequestInfo(StrictInput):
 
 class AnswerIn(StrictInput):
     action: Literal["answer"]
-    answer: Annotated[CleanStr, Field(min_length=10, max_length=10000)]
+    answer: Annotated[TextStr, Field(min_length=10, max_length=10000)]
     note: Note = ""
 
 
@@ -131,15 +132,15 @@ class ActionRequest(RootModel[ActionIn]):
 
 
 class BulkAssign(Assign):
-    ids: list[int] = Field(min_length=1, max_length=200)
+    ids: list[RowId] = Field(min_length=1, max_length=200)
 
 
 class BulkReject(Reject):
-    ids: list[int] = Field(min_length=1, max_length=200)
+    ids: list[RowId] = Field(min_length=1, max_length=200)
 
 
 class BulkMerge(Merge):
-    ids: list[int] = Field(min_length=1, max_length=200)
+    ids: list[RowId] = Field(min_length=1, max_length=200)
 
 
 BulkIn = Annotated[BulkAssign | BulkReject | BulkMerge, Field(discriminator="action")]
@@ -164,7 +165,7 @@ class SpamRejectRequest(StrictInput):
     """Reject as spam every open report from one source since an instant:
     exactly one of `device_id` and `client_address`."""
 
-    device_id: Annotated[CleanStr, Field(min_length=1, max_length=200)] | None = None
+    device_id: Annotated[LineStr, Field(min_length=1, max_length=200)] | None = None
     client_address: Annotated[str, Field(max_length=64)] | None = None
     since: Annotated[AwareDatetime, Field(strict=False)]
     note: Note = ""

@@ -88,3 +88,8 @@ def test_pakn_stats_runs_on_the_embedded_database(tmp_path: Path) -> None:
     refused = run(env, "-m", "pakn.cli", "stats", "--from", "2023-10-01", "--to", "2023-01-01")
     assert refused.returncode == 2
     assert refused.stderr.strip() == "pakn: --to phải sau --from / --to must be later than --from"
+    unknown = run(env, "-m", "pakn.cli", "stats", "--agency", "so-khong-co")
+    assert unknown.returncode == 2  # zeros for a code that names nothing would read as a real figure
+    assert unknown.stderr.strip() == (
+        "pakn: --agency: Không có đơn vị xử lý mã 'so-khong-co'. / No agency has the code 'so-khong-co'."
+    )
