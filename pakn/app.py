@@ -80,7 +80,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             if manage_database:
                 await close_database()
 
-    # Open311 is outside the OpenAPI document: it is described by its own standard and discovery.
+    # Open311 is outside the OpenAPI document: it is described by its own standard and
+    # discovery, which the document's externalDocs point to.
     routes = [*api_routes(), Route("/openapi.json", openapi, methods=["GET"]), open311.mount]
     app = Starlette(
         routes=routes,
@@ -95,5 +96,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     app.state.storage = LocalStorage(settings.media_dir)
     app.state.server_key = settings.resolved_secret_key()
     app.state.rate_limiter = Limiter.from_settings(settings)  # memory, or Redis with PAKN_REDIS_URL
-    app.state.openapi = build_spec(routes, "PAKN API", __version__)
+    # The running limits: page sizes and key lengths in the document are the enforced ones.
+    app.state.openapi = build_spec(routes, "PAKN API", __version__, settings.limits)
     return app

@@ -8,46 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from starlette.routing import BaseRoute, Mount, Route
 
+from pakn.core.openapi_replies import (
+    AUTH_KINDS,
+    PROBLEM_SCHEMA,
+    REF,
+    REQUIRED_REQUEST_HEADERS,
+    derived_statuses,
+    error_reply,
+    security,
+    success_headers,
+)
+from pakn.core.openapi_schemas import corrected
 from pakn.core.routing import ROW_ID_SCHEMA
-
 from pakn.settings import Limits
 
-REF = "#/components/schemas/{model}"
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "code", "message"],
-                "properties": {
-                    "field": {"type": "string"},
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-RETRY_AFTER_HEADER: dict[str, Any] = {
-    "description": "Số giây chờ trước khi thử lại / seconds to wait before retrying",
-    "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
-}
+DESCRIPTION = (
+    "Lỗi trả về dạng application/problem+json (RFC 9457). Số nguyên viết không có phần"
+    " thập phân: 1.0 không phải số nguyên (422). Open311 GeoReport v2 (/open311/v2) nằm ngoài tài liệu này:"
+    " xem chuẩn GeoReport v2 và /open311/v2/discovery.json.\n\n"
+    "Errors are application/problem+json (RFC 9457). Integers are written without a fraction:"
+    " 1.0 is not an integer here (422). Open311 GeoReport v2 (/open311/v2) is outside this document:"
+    " it is described by the GeoReport v2 standard (externalDocs) and /open311/v2/discovery.json."
+)
 
 QUERY_DESCRIPTIONS = {
     "cursor": "Con trỏ trang tiếp theo (next_cursor) / cursor of the next page",
@@ -74,41 +62,67 @@ def _limit_schemas(limits: Limits) -> dict[str, dict[str, Any]]:
     }
 
 
+# Open311 is described by its own standard, and each deployment by its discovery document.
+OPEN311_DOCS = {
+    "description": "Open311 GeoReport v2 (/open311/v2; discovery: /open311/v2/discovery.json)",
+    "url": "https://wiki.open311.org/GeoReport_v2/",
+}
+
+# A 200 may be one model, or several (`anyOf`) when the view depends on who asks.
+Reply = type[BaseModel] | tuple[type[BaseModel], ...] | None
+
+
 @dataclass(frozen=True)
 class Contract:
     summary: str
     request: type[BaseModel] | None = None
-    responses: dict[int, type[BaseModel] | None] = field(default_factory=dict)
+    responses: dict[int, Reply] = field(default_factory=dict)
     query: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     multipart: bool = False
-    bearer: bool = False
+    auth: str = "public"
     # Media types of a file reply (a 200 that is not JSON), e.g. ("text/csv",).
     binary: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     links: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    reply_headers: tuple[str, ...] = ()
+    database: bool = True
+    example: Mapping[str, Any] | None = None
 
 
 def document(
     summary: str,
     *,
     request: type[BaseModel] | None = None,
-    responses: dict[int, type[BaseModel] | None] | None = None,
+    responses: dict[int, Reply] | None = None,
     query: Iterable[str] = (),
     headers: Iterable[str] = (),
     multipart: bool = False,
     bearer: bool = False,
+    auth: str | None = None,
     binary: Iterable[str] = (),
     tags: Iterable[str] = (),
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     links: Mapping[str, Mapping[str, Any]] | None = None,
+    reply_headers: Iterable[str] = (),
+    database: bool = True,
+    example: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The contract of an endpoint. `parameters` gives the JSON schema of a
-    path, query or header parameter by name, where the default (an integer for
-    `id`, `*_id` and `limit`, else any string) says less than the endpoint checks.
-    `links` are OpenAPI Link objects by name, put on the success response: what
-    a client does next with what it got (operationId is `<method>_<path>`)."""
+    """The contract of an endpoint. `auth` says who may call (see
+    `openapi_replies.AUTH_KINDS`; `bearer=True` is `auth="role"`); the error
+    statuses that follow from it, the body, the path and the database are added
+    by `build_spec`; list only the others in `responses` (a status with None).
+    `parameters` gives the JSON schema of a path, query or header parameter by
+    name, where the default (an integer for `id`, `*_id` and `limit`, else any
+    string) says less than the endpoint checks. `links` are OpenAPI Link objects
+    by name, put on the success response: what a client does next with what it
+    got (operationId is `<method>_<path>`). `reply_headers` are required on the
+    success reply (`openapi_replies.HEADERS`). `example` is a valid JSON body:
+    for integrators, and the base from which a fuzzer varies one field at a time."""
+    kind = auth or ("role" if bearer else "public")
+    if kind not in AUTH_KINDS:
+        raise ValueError(f"unknown auth kind {kind!r}")
     contract = Contract(
         summary,
         request,
@@ -116,11 +130,14 @@ def document(
         tuple(query),
         tuple(headers),
         multipart,
-        bearer,
+        kind,
         tuple(binary),
         tuple(tags),
         dict(parameters or {}),
         dict(links or {}),
+        tuple(reply_headers),
+        database,
+        example,
     )
 
     def attach(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,15 +154,17 @@ def build_spec(
     Idempotency-Key lengths, so pass the running settings' limits."""
     defaults = _limit_schemas(limits or Limits())
     flat = list(_flatten(routes))
-    refs, definitions = models_json_schema(_models(flat), ref_template=REF)
-    schemas = dict(definitions.get("$defs", {}))
+    pairs = _models(flat)
+    refs, definitions = models_json_schema(pairs, ref_template=REF)
+    schemas = corrected(dict(definitions.get("$defs", {})), [model for model, _ in pairs])
     schemas["Problem"] = PROBLEM_SCHEMA
     paths: dict[str, Any] = {}
     for path, method, contract in flat:
         paths.setdefault(path, {})[method] = _operation(path, method, contract, refs, defaults)
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
+        "info": {"title": title, "version": version, "description": DESCRIPTION},
+        "externalDocs": OPEN311_DOCS,
         "paths": paths,
         "components": {
             "schemas": schemas,
@@ -181,16 +200,26 @@ def _openapi_path(path: str) -> str:
 Refs = dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
 
 
+def _reply_models(reply: Reply) -> tuple[type[BaseModel], ...]:
+    if reply is None:
+        return ()
+    return reply if isinstance(reply, tuple) else (reply,)
+
+
 def _models(flat: list[tuple[str, str, Contract]]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     """Requests in validation mode, replies in serialisation mode, each once."""
     pairs: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {}
     for _, _, contract in flat:
         if contract.request is not None:
             pairs[(contract.request, "validation")] = None
-        for model in contract.responses.values():
-            if model is not None:
+        for reply in contract.responses.values():
+            for model in _reply_models(reply):
                 pairs[(model, "serialization")] = None
     return list(pairs)
+
+
+def operation_id(method: str, path: str) -> str:
+    return f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}"
 
 
 def _operation(
@@ -198,14 +227,13 @@ def _operation(
 ) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": contract.summary,
-        "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+        "operationId": operation_id(method, path),
         "parameters": _parameters(path, contract, defaults),
-        "responses": _responses(contract, refs),
+        "responses": _responses(path, contract, refs),
+        "security": security(contract.auth),
     }
     if contract.tags:
         operation["tags"] = list(contract.tags)
-    if contract.bearer:
-        operation["security"] = [{"bearer": []}, {}]
     if contract.request is not None:
         operation["requestBody"] = _request_body(contract, refs)
     return operation
@@ -222,7 +250,8 @@ def _parameters(path: str, contract: Contract, defaults: dict[str, dict[str, Any
         return {"type": "integer" if name == "limit" else "string"}
 
     def parameter(name: str, where: str) -> dict[str, Any]:
-        param = {"name": name, "in": where, "required": where == "path", "schema": schema(name)}
+        required = where == "path" or name in REQUIRED_REQUEST_HEADERS
+        param = {"name": name, "in": where, "required": required, "schema": schema(name)}
         if name in QUERY_DESCRIPTIONS:
             param["description"] = QUERY_DESCRIPTIONS[name]
         return param
@@ -237,6 +266,8 @@ def _request_body(contract: Contract, refs: Refs) -> dict[str, Any]:
     assert contract.request is not None
     ref = refs[(contract.request, "validation")]
     content: dict[str, Any] = {"application/json": {"schema": ref}}
+    if contract.example is not None:
+        content["application/json"]["example"] = dict(contract.example)
     if contract.multipart:
         content["multipart/form-data"] = {
             "schema": {
@@ -251,29 +282,40 @@ def _request_body(contract: Contract, refs: Refs) -> dict[str, Any]:
     return {"required": True, "content": content}
 
 
-def _error_response(status: int) -> dict[str, Any]:
-    """An error status listed in `responses` (with None): a Problem; a 429 says when to retry."""
-    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
-    response: dict[str, Any] = {"description": HTTPStatus(status).phrase, "content": problem}
-    if status == 429:
-        response["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
-    return response
+def _success(contract: Contract, model: Reply, refs: Refs) -> dict[str, Any]:
+    models = _reply_models(model)
+    reply: dict[str, Any] = {"description": "OK", "headers": success_headers(contract.reply_headers)}
+    if models:
+        schemas = [refs[(one, "serialization")] for one in models]
+        schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        reply["content"] = {"application/json": {"schema": schema}}
+    return reply
 
 
-def _responses(contract: Contract, refs: Refs) -> dict[str, Any]:
+def _responses(path: str, contract: Contract, refs: Refs) -> dict[str, Any]:
+    declared = {status: model for status, model in contract.responses.items()}
+    if contract.binary:
+        declared.setdefault(200, None)
+    errors = {status for status, model in declared.items() if status >= 400 and model is None}
+    errors |= derived_statuses(
+        path,
+        contract.auth,
+        body=contract.request is not None,
+        query=bool(contract.query),
+        headers=contract.headers,
+        database=contract.database,
+    )
     responses: dict[str, Any] = {}
-    for status, model in contract.responses.items():
-        if status >= 400 and model is None:
-            responses[str(status)] = _error_response(status)
-            continue
-        content = {"application/json": {"schema": refs[(model, "serialization")]}} if model else None
-        responses[str(status)] = {"description": "OK"} | ({"content": content} if content else {})
+    for status, model in sorted(declared.items()):
+        if status < 400:
+            responses[str(status)] = _success(contract, model, refs)
     if contract.links:
-        success = min(status for status in contract.responses if 200 <= status < 300)
+        success = min(status for status in declared if 200 <= status < 300)
         responses[str(success)]["links"] = {name: dict(link) for name, link in contract.links.items()}
     if contract.binary:
         file = {"schema": {"type": "string", "format": "binary"}}
-        responses["200"] = {"description": "File", "content": {kind: file for kind in contract.binary}}
-    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
-    responses["default"] = {"description": "Problem (RFC 9457)", "content": problem}
+        responses["200"]["description"] = "File"
+        responses["200"]["content"] = {kind: file for kind in contract.binary}
+    for status in sorted(errors):
+        responses[str(status)] = error_reply(status)
     return responses
