@@ -213,24 +213,24 @@ async def store_files(files: tuple[CleanFile, ...], storage: Storage, stored_key
     """Write each file; its row, to insert with the report. `stored_keys` lists
     what to delete if the write that follows fails."""
     rows = []
-    for clean in files:
-        key = new_key(clean.extension, now)
-        await storage.save(key, clean.content)
+    for file in files:
+        key = new_key(file.extension, now)
+        await storage.save(key, file.content)
         stored_keys.append(key)
-        rows.append(Row(Attachment, _attachment_fields(clean, key, now)))
+        rows.append(Row(Attachment, _attachment_fields(file, key, now)))
     return rows
 
 
-def _attachment_fields(clean: CleanFile, key: str, now: datetime) -> dict[str, Any]:
+def _attachment_fields(file: CleanFile, key: str, now: datetime) -> dict[str, Any]:
     return {
         "storage_key": key,
-        "filename": clean.filename,
-        "content_type": clean.content_type,
-        "kind": clean.kind,
-        "size": len(clean.content),
-        "sha256": clean.sha256,
-        "width": clean.width,
-        "height": clean.height,
+        "filename": file.filename,
+        "content_type": file.content_type,
+        "kind": file.kind,
+        "size": len(file.content),
+        "sha256": file.sha256,
+        "width": file.width,
+        "height": file.height,
         "created_at": now,
     }
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from tests import commands
 
 PASSWORD = "mật-khẩu-dòng-lệnh-2026"
 
@@ -15,26 +14,11 @@ PASSWORD = "mật-khẩu-dòng-lệnh-2026"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("pakn-cli")
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("PAKN_")}
-    return {
-        **clean,
-        "PAKN_DATABASE_URL": f"sqlite://{tmp}/cli.sqlite3",
-        "PAKN_VAR_DIR": str(tmp / "var"),
-        "PAKN_SECRET_KEY": "cli-test-key",
-    }
+    return commands.environment(f"sqlite://{tmp}/cli.sqlite3", tmp / "var")
 
 
 def pakn(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pakn.cli", "user", *args],
-        input=stdin,
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).parents[2],
-        timeout=60,
-    )
+    return commands.pakn(env, "user", *args, stdin=stdin)
 
 
 def test_the_first_admin_is_created_with_the_password_on_stdin(env: dict[str, str]) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,30 +15,15 @@ from pakn.accounts.throttle import ACCOUNT, ADDRESS, PAIR, Attempt
 from pakn.domain.roles import Role
 from pakn.models import SignInThrottle
 from pakn.settings import Settings
+from tests import commands
 from tests.staff import make_staff
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def pakn(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("PAKN_")}
-    env = {
-        **clean,
-        "PAKN_DATABASE_URL": settings.database_url,
-        "PAKN_VAR_DIR": str(settings.var_dir),
-        "PAKN_SECRET_KEY": "cli-test-key",
-    }
-    command = [sys.executable, "-m", "pakn.cli", "user", *args]
-    return await asyncio.to_thread(
-        subprocess.run,
-        command,
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).parents[2],
-        timeout=60,
-    )
+    env = commands.environment(settings.database_url, settings.var_dir)
+    return await asyncio.to_thread(commands.pakn, env, "user", *args)
 
 
 async def lock_out(username: str, address: str) -> Attempt:

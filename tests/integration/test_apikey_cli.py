@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sqlite3
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from tests import commands
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("pakn-apikey")
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("PAKN_")}
-    return {
-        **clean,
-        "PAKN_DATABASE_URL": f"sqlite://{tmp}/cli.sqlite3",
-        "PAKN_VAR_DIR": str(tmp / "var"),
-        "PAKN_SECRET_KEY": "cli-test-key",
-    }
+    return commands.environment(f"sqlite://{tmp}/cli.sqlite3", tmp / "var")
 
 
 def pakn(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pakn.cli", "apikey", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).parents[2],
-        timeout=60,
-    )
+    return commands.pakn(env, "apikey", *args)
 
 
 def stored_hashes(env: dict[str, str]) -> list[str]:
