@@ -35,7 +35,9 @@ def client_view(client: ApiClient, request: Request) -> ApiClientOut:
     )
 
 
-@document(summary="Ứng dụng Open311 (Open311 client apps)", responses={200: ApiClientList}, bearer=True, tags=TAGS)
+@document(
+    summary="Ứng dụng Open311 (Open311 client apps)", responses={200: ApiClientList, 422: None}, bearer=True, tags=TAGS
+)
 async def list_clients(request: Request) -> Response:
     require_role(await current_staff(request))
     read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list

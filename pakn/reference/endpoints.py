@@ -33,7 +33,7 @@ class AdminUnitQuery(QueryModel):
     parent: str | None = Field(None, max_length=ADMIN_UNIT_CODE_MAX, pattern=CODE_PATTERN)
 
 
-@document(summary="Lĩnh vực (Categories)", responses={200: CategoryList})
+@document(summary="Lĩnh vực (Categories)", responses={200: CategoryList, 422: None})
 async def list_categories(request: Request) -> Response:
     read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list
     lang = request_language(request)
