@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise import connections
 
 from pakn import db
+from pakn.accounts import passwords
 from pakn.app import create_app
 from pakn.models import Agency
 from pakn.settings import Settings
@@ -42,6 +44,18 @@ WRITTEN_TABLES = (
     "sign_in_throttle",
     "api_client",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its cheapest in the test process (50 µs a hash instead of
+    50–150 ms; hundreds of staff accounts sign in). `pakn serve` and the other
+    commands the tests start keep the real cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        passwords._dummy_hash.cache_clear()
+        yield
+    passwords._dummy_hash.cache_clear()
 
 
 def _database_url(tmp: Path) -> str:

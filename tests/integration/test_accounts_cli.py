@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 
 import pytest
+from argon2 import profiles
 
 from tests import commands
 
@@ -30,6 +32,11 @@ def test_the_first_admin_is_created_with_the_password_on_stdin(env: dict[str, st
     assert listed.returncode == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if "quan.tri" in line)
     assert "admin" in row and "hoạt động/active" in row and "Quản Trị" in row
+    # The command hashes at argon2id's recommended cost (only this test process uses the cheapest).
+    with sqlite3.connect(env["PAKN_DATABASE_URL"].removeprefix("sqlite://")) as connection:
+        (stored,) = connection.execute("SELECT password_hash FROM staff_user WHERE username = 'quan.tri'").fetchone()
+    cost = profiles.RFC_9106_LOW_MEMORY
+    assert f"$m={cost.memory_cost},t={cost.time_cost},p={cost.parallelism}$" in stored
 
 
 def test_a_handler_is_created_in_a_configured_agency(env: dict[str, str]) -> None:
