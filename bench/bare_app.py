@@ -64,9 +64,7 @@ async def create(request: Request) -> Response:
     body = json.loads(await request.body())
     key = request.headers.get("idempotency-key") or os.urandom(16).hex()
     now = datetime.now(UTC)
-    row_id = await request.app.state.pool.fetchval(
-        INSERT, key, body.get("title", ""), body["content"], now
-    )
+    row_id = await request.app.state.pool.fetchval(INSERT, key, body.get("title", ""), body["content"], now)
     return JSONResponse({"id": row_id, "created_at": now.isoformat()}, status_code=201)
 
 

@@ -116,7 +116,9 @@ async def run(database_url: str, count: int, probes: int) -> int:
         await db.close_database()
     for label, timings in (("duplicates.find", finds), ("intake.assess (all of it)", assessments)):
         cut = statistics.quantiles(timings, n=20)
-        print(f"{label:<26} p50 {statistics.median(timings):6.1f} ms  p95 {cut[18]:6.1f} ms  max {max(timings):6.1f} ms")
+        print(
+            f"{label:<26} p50 {statistics.median(timings):6.1f} ms  p95 {cut[18]:6.1f} ms  max {max(timings):6.1f} ms"
+        )
     print(f"candidates shown per report: mean {statistics.mean(shown):.1f}, max {max(shown)}")
     p95 = statistics.quantiles(finds, n=20)[18]
     verdict = "PASS" if p95 < TARGET_P95_MS else "FAIL"

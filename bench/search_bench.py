@@ -52,23 +52,67 @@ STREETS = [
 ]  # fmt: skip
 WARDS = ["Kinh Bắc", "Võ Cường", "Đình Bảng", "Ninh Khánh", "Hoa Lư", "Nam Thành", "Tam Điệp", "Từ Sơn", "Châu Khê"]
 TEMPLATES = [
-    ("giao-thong", "Đường {street} có ổ gà lớn", "Mặt đường {street}, phường {ward} xuất hiện nhiều ổ gà sau mưa, xe máy đi qua rất nguy hiểm."),
-    ("giao-thong", "Đèn tín hiệu hỏng", "Đèn tín hiệu ở ngã tư {street} hỏng {n} ngày nay, giờ cao điểm ùn tắc kéo dài."),
-    ("cap-thoat-nuoc", "Đường bị ngập", "Đoạn đường {street} bị ngập nước sau mưa lớn, nước tràn vào nhà dân ở phường {ward}."),
-    ("cap-thoat-nuoc", "Mất nước sinh hoạt", "Khu phố {n} phường {ward} mất nước sinh hoạt {n} ngày, công ty cấp nước chưa thông báo."),
+    (
+        "giao-thong",
+        "Đường {street} có ổ gà lớn",
+        "Mặt đường {street}, phường {ward} xuất hiện nhiều ổ gà sau mưa, xe máy đi qua rất nguy hiểm.",
+    ),
+    (
+        "giao-thong",
+        "Đèn tín hiệu hỏng",
+        "Đèn tín hiệu ở ngã tư {street} hỏng {n} ngày nay, giờ cao điểm ùn tắc kéo dài.",
+    ),
+    (
+        "cap-thoat-nuoc",
+        "Đường bị ngập",
+        "Đoạn đường {street} bị ngập nước sau mưa lớn, nước tràn vào nhà dân ở phường {ward}.",
+    ),
+    (
+        "cap-thoat-nuoc",
+        "Mất nước sinh hoạt",
+        "Khu phố {n} phường {ward} mất nước sinh hoạt {n} ngày, công ty cấp nước chưa thông báo.",
+    ),
     ("cap-thoat-nuoc", "Ống nước vỡ", "Đường ống nước vỡ trước số nhà {n} {street}, nước chảy lênh láng ra đường."),
     ("moi-truong", "Rác thải ùn ứ", "Rác thải ở đầu ngõ {n} {street} không được thu gom, bốc mùi hôi thối."),
     ("moi-truong", "Khói bụi từ xưởng", "Xưởng sản xuất ở phường {ward} xả khói bụi cả ngày, người dân ho nhiều."),
-    ("dien-chieu-sang", "Đèn đường hỏng", "Đèn đường trên phố {street} tắt cả tuần, buổi tối rất tối và dễ xảy ra cướp giật."),
-    ("dien-chieu-sang", "Mất điện liên tục", "Khu dân cư phường {ward} mất điện {n} lần trong tuần mà không có thông báo."),
-    ("trat-tu-do-thi", "Lấn chiếm vỉa hè", "Các quán trên phố {street} lấn chiếm vỉa hè, người đi bộ phải xuống lòng đường."),
-    ("an-ninh-trat-tu", "Tụ tập gây rối", "Nhóm thanh niên tụ tập ở công viên phường {ward} đến khuya, gây mất trật tự."),
+    (
+        "dien-chieu-sang",
+        "Đèn đường hỏng",
+        "Đèn đường trên phố {street} tắt cả tuần, buổi tối rất tối và dễ xảy ra cướp giật.",
+    ),
+    (
+        "dien-chieu-sang",
+        "Mất điện liên tục",
+        "Khu dân cư phường {ward} mất điện {n} lần trong tuần mà không có thông báo.",
+    ),
+    (
+        "trat-tu-do-thi",
+        "Lấn chiếm vỉa hè",
+        "Các quán trên phố {street} lấn chiếm vỉa hè, người đi bộ phải xuống lòng đường.",
+    ),
+    (
+        "an-ninh-trat-tu",
+        "Tụ tập gây rối",
+        "Nhóm thanh niên tụ tập ở công viên phường {ward} đến khuya, gây mất trật tự.",
+    ),
     ("y-te", "Trạm y tế đóng cửa", "Trạm y tế phường {ward} đóng cửa buổi chiều, người dân không tiêm chủng được."),
-    ("giao-duc", "Lạm thu đầu năm", "Trường tiểu học ở phường {ward} thu nhiều khoản ngoài quy định, phụ huynh bức xúc."),
-    ("thu-tuc-hanh-chinh", "Hồ sơ trễ hẹn", "Hồ sơ nộp tại bộ phận một cửa phường {ward} trễ hẹn {n} ngày chưa có kết quả."),
+    (
+        "giao-duc",
+        "Lạm thu đầu năm",
+        "Trường tiểu học ở phường {ward} thu nhiều khoản ngoài quy định, phụ huynh bức xúc.",
+    ),
+    (
+        "thu-tuc-hanh-chinh",
+        "Hồ sơ trễ hẹn",
+        "Hồ sơ nộp tại bộ phận một cửa phường {ward} trễ hẹn {n} ngày chưa có kết quả.",
+    ),
     ("dat-dai", "Chậm cấp sổ đỏ", "Gia đình tôi ở phường {ward} nộp hồ sơ cấp sổ đỏ từ {n} tháng trước vẫn chưa có."),
-    ("lao-dong-xa-hoi", "Nợ lương công nhân", "Công ty trong khu công nghiệp phường {ward} nợ lương công nhân {n} tháng."),
-]  # fmt: skip
+    (
+        "lao-dong-xa-hoi",
+        "Nợ lương công nhân",
+        "Công ty trong khu công nghiệp phường {ward} nợ lương công nhân {n} tháng.",
+    ),
+]
 QUERIES = [
     "duong bi ngap", "ĐƯỜNG BỊ NGẬP", "duongbingap", "Trần Hưng Đạo", "tranhungdao", "den duong hong",
     "ong nuoc vo", "mất nước sinh hoạt", "lấn chiếm vỉa hè", "khoi bui", "nợ lương", "phường Châu Khê",
@@ -208,7 +252,10 @@ async def measure(name: str, repeat: int, explain: bool) -> list[float]:
                     timings.append((time.perf_counter() - began) * 1000)
             everything += timings
             cut = statistics.quantiles(timings, n=20)
-            print(f"{query[:24]:<24} {len(page.items):>5} {statistics.median(timings):>8.1f} {cut[18]:>8.1f} {max(timings):>8.1f}")
+            print(
+                f"{query[:24]:<24} {len(page.items):>5}"
+                f" {statistics.median(timings):>8.1f} {cut[18]:>8.1f} {max(timings):>8.1f}"
+            )
         return everything
     finally:
         await db.close_database()
@@ -228,7 +275,10 @@ def main() -> int:
     timings = asyncio.run(measure(args.database, args.repeat, args.explain))
     p95 = statistics.quantiles(timings, n=20)[18]
     verdict = "PASS" if p95 < TARGET_P95_MS else "FAIL"
-    print(f"all queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms (target < {TARGET_P95_MS:.0f}): {verdict}")
+    print(
+        f"all queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms"
+        f" (target < {TARGET_P95_MS:.0f}): {verdict}"
+    )
     return 0 if verdict == "PASS" else 1
 
 

@@ -45,14 +45,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from stats_bench_sql import OBVIOUS, OBVIOUS_RANK, RANK, TUNED  # beside this file
 from tortoise import connections
 
 from pakn import db
 from pakn.settings import Settings
 from pakn.stats import service
 from pakn.stats.service import StatsFilter
-
-from stats_bench_sql import OBVIOUS, OBVIOUS_RANK, RANK, TUNED  # beside this file
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "pakn_bench_stats"
@@ -112,16 +111,19 @@ async def load(count: int) -> None:
     try:
         now = datetime.now(UTC)
         await conn.copy_records_to_table(
-            "agency", records=[(code, f"Sở thử {code[-2:]}", "[]", True, now, now) for code in AGENCIES],
+            "agency",
+            records=[(code, f"Sở thử {code[-2:]}", "[]", True, now, now) for code in AGENCIES],
             columns=("code", "name", "emails", "is_active", "created_at", "updated_at"),
         )
         await conn.copy_records_to_table(
-            "category", records=[(code, code, code, "", "", 0, True) for code in CATEGORIES],
+            "category",
+            records=[(code, code, code, "", "", 0, True) for code in CATEGORIES],
             columns=("code", "name_vi", "name_en", "description_vi", "description_en", "position", "is_active"),
         )
         await conn.copy_records_to_table("work_day", records=calendar(date(2022, 1, 1), date(2027, 12, 31)))
-        indexes = await conn.fetch("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'feedback'"
-                                   " AND indexname LIKE 'idx_%'")
+        indexes = await conn.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'feedback' AND indexname LIKE 'idx_%'"
+        )
         for index in indexes:  # rebuilt once after the load: far faster than kept up row by row
             await conn.execute(f"DROP INDEX {index['indexname']}")
         rows, ratings = reports(count, random.Random(20231001))
@@ -161,7 +163,7 @@ def same(ours: list[Any], rows: list[asyncpg.Record]) -> bool:
     return all(
         abs((x.median_handling_days or 0) - float(r["median"] or 0)) < 1e-9
         and abs((x.mean_handling_days or 0) - float(r["mean"] or 0)) < 1e-9
-        for x, r in zip(ours, rows)
+        for x, r in zip(ours, rows, strict=False)
     )
 
 
@@ -269,7 +271,7 @@ async def bench(runs: int) -> list[dict[str, Any]]:
     finally:
         await server.execute(f"ALTER DATABASE {DATABASE} RESET max_parallel_workers_per_gather")
         await server.close()
-    for row, cost in zip(timed, costs):
+    for row, cost in zip(timed, costs, strict=False):
         row |= cost
         row["ratio"] = round(row["service_ms"] / min(row["obvious_ms"], row["tuned_ms"]), 2)
         row["cpu_ratio"] = round(row["service_cpu_ms"] / row["tuned_cpu_ms"], 2)
@@ -314,12 +316,16 @@ async def main() -> None:
     results = await bench(args.runs)
     after = machine()
     print(table(results))
-    print(f"load average (1, 5, 15 min) before {before['load_average']}, after {after['load_average']}"
-          f" on {before['cpus']} CPUs")
+    print(
+        f"load average (1, 5, 15 min) before {before['load_average']}, after {after['load_average']}"
+        f" on {before['cpus']} CPUs"
+    )
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"stats-{stamp}.json"
-    out.write_text(json.dumps({"rows": args.rows, "runs": args.runs, "machine": [before, after], "results": results}, indent=2))
+    out.write_text(
+        json.dumps({"rows": args.rows, "runs": args.runs, "machine": [before, after], "results": results}, indent=2)
+    )
     print(f"results: {out.relative_to(RESULTS.parent.parent)}")
 
 

@@ -189,8 +189,7 @@ class CpuMeter:
     def __exit__(self, *exc: object) -> None:
         seconds = time.monotonic() - self.started
         self.cores = {
-            name: round((_ticks(pid) - self.before[name]) / self.hz / seconds, 2)
-            for name, pid in self.pids.items()
+            name: round((_ticks(pid) - self.before[name]) / self.hz / seconds, 2) for name, pid in self.pids.items()
         }
         self.cores["postgres"] = round((_postgres_ticks(self.database) - self.pg_before) / self.hz / seconds, 2)
         after = _machine_ticks()
@@ -269,7 +268,9 @@ def run_wrk(
         raise
     # wrk is the only child reaped meanwhile: its CPU is the growth of RUSAGE_CHILDREN.
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk_cpu = (children_after.ru_utime + children_after.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
+    wrk_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     meter.cores["wrk"] = round(wrk_cpu / (time.monotonic() - meter.started), 2)
     # Processes and kernel time not of this run (other work on the machine),
     # the idle server of the other target included (it should be near zero).
@@ -300,7 +301,9 @@ def figures(raw: dict[str, Any]) -> dict[str, Any]:
         "cpu_cores": raw["cpu_cores"],
         "machine_cores": raw["machine_cores"],
         # Server CPU per request: moved much less than req/s by other work on the machine.
-        "server_cpu_ms_per_request": round(raw["cpu_cores"].get("server", 0) * 1000 / max(1e-9, raw["requests"] / seconds), 3),
+        "server_cpu_ms_per_request": round(
+            raw["cpu_cores"].get("server", 0) * 1000 / max(1e-9, raw["requests"] / seconds), 3
+        ),
     }
 
 
@@ -409,9 +412,25 @@ def profile_submit(
     # py-spy leaves out samples where the thread sleeps (epoll): samples / (rate x
     # seconds) is the share of time the process was busy.
     recorder = subprocess.Popen(
-        [spy, "record", "--pid", str(server_pid), "--rate", str(rate), "--duration", str(seconds),
-         "--format", "raw", "--output", str(collapsed), "--nonblocking", "--full-filenames"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            spy,
+            "record",
+            "--pid",
+            str(server_pid),
+            "--rate",
+            str(rate),
+            "--duration",
+            str(seconds),
+            "--format",
+            "raw",
+            "--output",
+            str(collapsed),
+            "--nonblocking",
+            "--full-filenames",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         time.sleep(0.5)
@@ -491,8 +510,16 @@ def _short_path(filename: str) -> str:
 
 
 # Frames every sample shares (process start-up, the server loop): no information.
-_PLUMBING = ("<frozen", "runpy", "asyncio/runners.py", "asyncio/base_events.py", "uvicorn/main.py",
-             "uvicorn/server.py", "uvicorn/_compat.py", "pakn/cli.py")
+_PLUMBING = (
+    "<frozen",
+    "runpy",
+    "asyncio/runners.py",
+    "asyncio/base_events.py",
+    "uvicorn/main.py",
+    "uvicorn/server.py",
+    "uvicorn/_compat.py",
+    "pakn/cli.py",
+)
 
 
 def _is_plumbing(frame: str) -> bool:
@@ -530,6 +557,7 @@ def _layer(frames: list[str]) -> str:
 
 def _code_state() -> dict[str, Any]:
     """Which code was measured: the commit, and whether the work tree differed."""
+
     def git(*argv: str) -> str:
         done = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else ""
@@ -539,16 +567,20 @@ def _code_state() -> dict[str, Any]:
 
 
 def print_table(results: dict[str, dict[str, Any]]) -> None:
-    head = (f"{'target':<8} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}"
-            f" {'cpu ms/req':>10}  cpu cores: server / jobs / postgres / wrk / other / machine")
+    head = (
+        f"{'target':<8} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}"
+        f" {'cpu ms/req':>10}  cpu cores: server / jobs / postgres / wrk / other / machine"
+    )
     print(head)
     print("-" * len(head))
     for name, row in results.items():
         cpu = row["cpu_cores"]
         print(
             f"{name:<8} {row['requests']:>9} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} "
-            f"{row['p99_ms']:>8.2f} {row['max_ms']:>8.2f} {row['errors']:>7} {row['server_cpu_ms_per_request']:>10.2f}  "
-            f"{cpu.get('server', 0):.2f} / {cpu.get('jobs', 0):.2f} / {cpu.get('postgres', 0):.2f} / {cpu.get('wrk', 0):.2f} / "
+            f"{row['p99_ms']:>8.2f} {row['max_ms']:>8.2f} "
+            f"{row['errors']:>7} {row['server_cpu_ms_per_request']:>10.2f}  "
+            f"{cpu.get('server', 0):.2f} / {cpu.get('jobs', 0):.2f} / "
+            f"{cpu.get('postgres', 0):.2f} / {cpu.get('wrk', 0):.2f} / "
             f"{cpu.get('other', 0):.2f} / {cpu.get('machine', 0):.2f}"
         )
     noisy = [name for name, row in results.items() if row["cpu_cores"].get("other", 0) > 0.25]
@@ -587,16 +619,33 @@ def print_verdicts(v: dict[str, Any], results: dict[str, dict[str, Any]]) -> Non
         return "PASS" if ok else "FAIL"
 
     print()
-    print(f"ratio submit/bare req/s = {v['ratio_submit_over_bare']:.3f}   (target >= {TARGET_RATIO})  {word(v['ratio_ok'])}")
-    print(f"  (server CPU per request, bare/submit = {v['cpu_ratio_bare_over_submit']:.3f}: the ratio if CPU alone decided)")
-    print(f"submit p99 = {results['submit']['p99_ms']:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)  {word(v['submit_p99_ok'])}")
-    print(f"varied: ratio {v['ratio_varied_over_bare']:.3f} {word(v['varied_ratio_ok'])}, "
-          f"p99 {results['varied']['p99_ms']:.1f} ms {word(v['varied_p99_ok'])}")
-    print(f"track  p99 = {results['track']['p99_ms']:.1f} ms   (target < {TARGET_P99_MS:.0f} ms)  {word(v['track_p99_ok'])}")
+    print(
+        f"ratio submit/bare req/s = {v['ratio_submit_over_bare']:.3f}"
+        f"   (target >= {TARGET_RATIO})  {word(v['ratio_ok'])}"
+    )
+    print(
+        f"  (server CPU per request, bare/submit = {v['cpu_ratio_bare_over_submit']:.3f}"
+        f": the ratio if CPU alone decided)"
+    )
+    print(
+        f"submit p99 = {results['submit']['p99_ms']:.1f} ms"
+        f"   (target < {TARGET_P99_MS:.0f} ms)  {word(v['submit_p99_ok'])}"
+    )
+    print(
+        f"varied: ratio {v['ratio_varied_over_bare']:.3f} {word(v['varied_ratio_ok'])}, "
+        f"p99 {results['varied']['p99_ms']:.1f} ms {word(v['varied_p99_ok'])}"
+    )
+    print(
+        f"track  p99 = {results['track']['p99_ms']:.1f} ms"
+        f"   (target < {TARGET_P99_MS:.0f} ms)  {word(v['track_p99_ok'])}"
+    )
     for name in ("submit", "varied"):
         lag = results[name]["assessment_lag"]
-        print(f"assessment lag during {name}: p95 {lag.get('p95_s')} s, max {lag.get('max_s')} s, "
-              f"backlog cleared {lag.get('backlog_cleared_after_load_s')} s after the load (target p95 < {TARGET_LAG_S:.0f} s)")
+        print(
+            f"assessment lag during {name}: p95 {lag.get('p95_s')} s, max {lag.get('max_s')} s, "
+            f"backlog cleared {lag.get('backlog_cleared_after_load_s')} s after the load"
+            f" (target p95 < {TARGET_LAG_S:.0f} s)"
+        )
     print(f"assessment lag: {word(v['assessment_lag_ok'])}")
     print(f"no errors / non-2xx replies: {word(v['errors_ok'])}")
     print(f"overall: {word(v['pass'])}")
@@ -604,8 +653,10 @@ def print_verdicts(v: dict[str, Any], results: dict[str, dict[str, Any]]) -> Non
 
 def print_profile(profile: dict[str, Any]) -> None:
     print()
-    print(f"profile of the submit path: {profile['samples']} samples, process busy {profile['busy_share']:.0%} "
-          f"at {profile['load_rps']:.0f} req/s under py-spy (stacks: {profile['collapsed']})")
+    print(
+        f"profile of the submit path: {profile['samples']} samples, process busy {profile['busy_share']:.0%} "
+        f"at {profile['load_rps']:.0f} req/s under py-spy (stacks: {profile['collapsed']})"
+    )
     for title, key in (("by layer (deepest frame)", "layers"), ("inclusive", "top_inclusive"), ("self", "top_self")):
         print(f"  {title}:")
         for row in profile[key]:
@@ -618,19 +669,31 @@ def print_profile(profile: dict[str, Any]) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: leave the cores to the servers)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (default 1: leave the cores to the servers)"
+    )
     parser.add_argument("--warmup", type=int, default=15, help="seconds per target, thrown away")
     parser.add_argument("--duration", type=int, default=20, help="measured seconds per target")
     parser.add_argument("--pool-size", type=int, default=10, help="PAKN_DB_POOL_SIZE, and the bare app's pool")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server, without database")
     parser.add_argument("--database", default="pakn_bench")
     parser.add_argument("--keep-database", action="store_true")
-    parser.add_argument("--single-process", action="store_true",
-                        help="the embedded layout: `pakn serve` runs the jobs and the assessment itself")
+    parser.add_argument(
+        "--single-process",
+        action="store_true",
+        help="the embedded layout: `pakn serve` runs the jobs and the assessment itself",
+    )
     parser.add_argument("--lag-wait", type=float, default=60, help="seconds to wait for the assessment backlog")
-    parser.add_argument("--redis", action="store_true", help="rate-limit counters in Redis (127.0.0.1:6379) instead of memory")
-    parser.add_argument("--what-if", action="append", default=[], metavar="NAME",
-                        help="start both servers with a what-if from bench/whatif.py (e.g. no-pool-reset)")
+    parser.add_argument(
+        "--redis", action="store_true", help="rate-limit counters in Redis (127.0.0.1:6379) instead of memory"
+    )
+    parser.add_argument(
+        "--what-if",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="start both servers with a what-if from bench/whatif.py (e.g. no-pool-reset)",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the submit path afterwards (not measured)")
     parser.add_argument("--profile-seconds", type=int, default=15)
     parser.add_argument("--top", type=int, default=15, help="rows per profile table")
@@ -681,7 +744,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.redis:
             env["PAKN_REDIS_URL"] = "redis://127.0.0.1:6379/0"
         print(f"bench: database {args.database} created; migrating", flush=True)
-        migrate = subprocess.run([PYTHON, "-m", "pakn.cli", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True)
+        migrate = subprocess.run(
+            [PYTHON, "-m", "pakn.cli", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         if migrate.returncode != 0:
             raise SystemExit(f"bench: migrate failed:\n{migrate.stdout}{migrate.stderr}")
 
@@ -712,7 +777,12 @@ def main(argv: list[str] | None = None) -> int:
             (Phase("bare", f"http://127.0.0.1:{bare_port}", "post", "/bare/feedback"), bare.pid),
             (Phase("submit", f"http://127.0.0.1:{pakn_port}", "post", "/api/v1/feedback", capture=capture), pakn.pid),
             (Phase("varied", f"http://127.0.0.1:{pakn_port}", "post", "/api/v1/feedback", vary=True), pakn.pid),
-            (Phase("track", f"http://127.0.0.1:{pakn_port}", "track", "/api/v1/feedback/", codes=workdir / "codes.txt"), pakn.pid),
+            (
+                Phase(
+                    "track", f"http://127.0.0.1:{pakn_port}", "track", "/api/v1/feedback/", codes=workdir / "codes.txt"
+                ),
+                pakn.pid,
+            ),
         ]
         results: dict[str, dict[str, Any]] = {}
         for phase, pid in phases:
@@ -723,7 +793,9 @@ def main(argv: list[str] | None = None) -> int:
             for label, seconds in (("warmup", args.warmup), ("measured", args.duration)):
                 if seconds <= 0:
                     continue
-                print(f"bench: {phase.target:<6} {label:<8} {seconds:>3} s x {args.connections} connections", flush=True)
+                print(
+                    f"bench: {phase.target:<6} {label:<8} {seconds:>3} s x {args.connections} connections", flush=True
+                )
                 window_start = datetime.now(UTC)
                 watch = {"server": pid}
                 if jobs_pid is not None and pid == pakn.pid:
@@ -744,7 +816,10 @@ def main(argv: list[str] | None = None) -> int:
 
         profile = None
         if args.profile:
-            print(f"\nbench: profiling the submit path with py-spy for {args.profile_seconds} s (not measured)", flush=True)
+            print(
+                f"\nbench: profiling the submit path with py-spy for {args.profile_seconds} s (not measured)",
+                flush=True,
+            )
             try:
                 profile = profile_submit(args, phases[1][0], pakn.pid, workdir, stamp)
                 print_profile(profile)

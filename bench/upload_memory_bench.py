@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/upload_memory_bench.py                  # this checkout, about a minute
     .venv/bin/python bench/upload_memory_bench.py --source DIR     # another checkout, e.g. the old code:
-        git archive HEAD | tar -x -C /tmp/pakn-before && .venv/bin/python bench/upload_memory_bench.py --source /tmp/pakn-before
+        git archive HEAD | tar -x -C /tmp/pakn-before &&
+            .venv/bin/python bench/upload_memory_bench.py --source /tmp/pakn-before
 
 What it does, in one run:
 
@@ -89,7 +90,9 @@ def draw_png(megapixels: float, seed: int) -> bytes:
     height = int(megapixels * 1e6 // width)
     rng = random.Random(seed)
     ramp = Image.linear_gradient("L").resize((width, height))
-    img = Image.merge("RGB", (ramp, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT), ramp.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+    img = Image.merge(
+        "RGB", (ramp, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT), ramp.transpose(Image.Transpose.FLIP_TOP_BOTTOM))
+    )
     pen = ImageDraw.Draw(img)
     for _ in range(300):
         x, y = rng.randrange(width), rng.randrange(height)
@@ -255,8 +258,11 @@ def run(args: argparse.Namespace, workdir: Path, servers: list[subprocess.Popen[
     sampler = Sampler(server.pid)
     baseline, _ = sampler.now()
     sampler.start()
-    print(f"bench: warm-up {warm}; baseline {baseline:.0f} MB; {args.requests} submissions x {args.images} images at once",
-          flush=True)
+    print(
+        f"bench: warm-up {warm}; baseline {baseline:.0f} MB"
+        f"; {args.requests} submissions x {args.images} images at once",
+        flush=True,
+    )
     started = time.monotonic()
     replies = asyncio.run(burst(base_url, args.requests, files))
     wall = time.monotonic() - started
@@ -292,8 +298,10 @@ def acceptable(reply: Reply) -> bool:
 def report(result: dict[str, Any]) -> None:
     print()
     print(f"source          {result['source']}")
-    print(f"burst           {result['requests']} submissions x {result['images_per_request']} PNGs of "
-          f"{result['megapixels']} Mpx ({max(result['png_bytes']) / 1e6:.1f} MB each at most)")
+    print(
+        f"burst           {result['requests']} submissions x {result['images_per_request']} PNGs of "
+        f"{result['megapixels']} Mpx ({max(result['png_bytes']) / 1e6:.1f} MB each at most)"
+    )
     print(f"baseline RSS    {result['baseline_rss_mb']:.0f} MB")
     print(f"peak RSS        {result['peak_rss_mb']:.0f} MB ({result['peak_processes']} process(es))")
     print(f"RSS {result['after_seconds']:.0f} s after  {result['after_rss_mb']:.0f} MB")
@@ -313,8 +321,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--images", type=int, default=5, help="PNGs per submission")
     parser.add_argument("--megapixels", type=float, default=40.0, help="pixels per PNG, in millions")
     parser.add_argument("--after", type=float, default=10.0, help="seconds to watch after the last reply")
-    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
-                        help="a [limits] setting for the server, e.g. image_workers=1 (repeatable)")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a [limits] setting for the server, e.g. image_workers=1 (repeatable)",
+    )
     return parser.parse_args(argv)
 
 

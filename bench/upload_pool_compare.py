@@ -124,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(one_variant(args)))
         return 0
     common = [f"--{name}={getattr(args, name)}" for name in ("workers", "images", "rounds", "megapixels", "after")]
-    print(f"{'variant':<13} {'files':>5} {'wall s':>7} {'baseline':>9} {'peak':>6} {'after':>6} {'after PSS':>9}  processes")
+    print(
+        f"{'variant':<13} {'files':>5} {'wall s':>7} {'baseline':>9}"
+        f" {'peak':>6} {'after':>6} {'after PSS':>9}  processes"
+    )
     for variant in VARIANTS:
         done = subprocess.run(
             [sys.executable, __file__, f"--variant={variant}", *common], cwd=ROOT, capture_output=True, text=True
@@ -133,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{variant}: failed\n{done.stderr[-2000:]}")
             return 1
         row = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{variant:<13} {row['files']:>5} {row['wall_s']:>7} {row['baseline_rss_mb']:>6} MB {row['peak_rss_mb']:>6}"
-              f" {row['after_rss_mb']:>6} {row['after_pss_mb']:>9}  {row['after_processes']}")
+        print(
+            f"{variant:<13} {row['files']:>5} {row['wall_s']:>7} {row['baseline_rss_mb']:>6} MB {row['peak_rss_mb']:>6}"
+            f" {row['after_rss_mb']:>6} {row['after_pss_mb']:>9}  {row['after_processes']}"
+        )
     return 0
 
 

@@ -13,6 +13,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pakn import __version__
+from pakn.accounts import endpoints as accounts
+from pakn.accounts.service import sync_agencies
 from pakn.attachments.budget import upload_budget
 from pakn.attachments.storage import LocalStorage
 from pakn.core.errors import EXCEPTION_HANDLERS
@@ -21,8 +23,6 @@ from pakn.core.openapi import build_spec
 from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
 from pakn.deadlines.service import configure as configure_deadlines
-from pakn.accounts import endpoints as accounts
-from pakn.accounts.service import sync_agencies
 from pakn.health import endpoints as health
 from pakn.mail.config import configure as configure_mail
 from pakn.open311 import admin as open311_admin

@@ -54,7 +54,8 @@ def describe_database(settings: Settings) -> str:
     if settings.is_sqlite:
         return f"sqlite {path or ':memory:'}"
     credentials = expand_db_url(database_url(settings))["credentials"]
-    return f"postgres {credentials.get('user')}@{credentials.get('host')}:{credentials.get('port')}/{credentials.get('database')}"
+    user, host, port, name = (credentials.get(key) for key in ("user", "host", "port", "database"))
+    return f"postgres {user}@{host}:{port}/{name}"
 
 
 class QuietResetConnection(asyncpg.connection.Connection):  # type: ignore[misc]
@@ -176,11 +177,12 @@ def fault_of(exc: BaseException, settings: Settings) -> DatabaseFault | None:
     cause = _root(exc)
     if isinstance(cause, asyncpg.InvalidCatalogNameError):
         return DatabaseFault(
-            f"không có cơ sở dữ liệu này / no such database: {where} ({cause}); "
-            "create it, then run `pakn migrate`"
+            f"không có cơ sở dữ liệu này / no such database: {where} ({cause}); create it, then run `pakn migrate`"
         )
     if isinstance(cause, asyncpg.InvalidAuthorizationSpecificationError):
-        return DatabaseFault(f"cơ sở dữ liệu từ chối đăng nhập / the database refused the credentials: {where} ({cause})")
+        return DatabaseFault(
+            f"cơ sở dữ liệu từ chối đăng nhập / the database refused the credentials: {where} ({cause})"
+        )
     if isinstance(cause, sqlite3.OperationalError) and "unable to open" in str(cause):
         return DatabaseFault(f"không mở được cơ sở dữ liệu / cannot open the database: {where} ({cause})")
     if database_unavailable(exc):

@@ -201,9 +201,7 @@ def _in_polygon(lat: float, lon: float, polygon: tuple[LatLon, ...]) -> bool:
     previous_lat, previous_lon = polygon[-1]
     for vertex_lat, vertex_lon in polygon:
         if (vertex_lat > lat) != (previous_lat > lat):
-            crossing_lon = vertex_lon + (lat - vertex_lat) * (previous_lon - vertex_lon) / (
-                previous_lat - vertex_lat
-            )
+            crossing_lon = vertex_lon + (lat - vertex_lat) * (previous_lon - vertex_lon) / (previous_lat - vertex_lat)
             if lon < crossing_lon:
                 inside = not inside
         previous_lat, previous_lon = vertex_lat, vertex_lon

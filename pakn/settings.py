@@ -12,6 +12,7 @@ import os
 import secrets
 import tomllib
 from datetime import date, time
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -229,7 +230,7 @@ class CalendarConfig(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> CalendarConfig:
         ends = [moment for period in self.office_hours for moment in period]
-        if any(later <= earlier for earlier, later in zip(ends, ends[1:])):
+        if any(later <= earlier for earlier, later in pairwise(ends)):
             raise ValueError("office_hours must be (start, end) periods in order, not overlapping")
         if self.table_last_year < self.table_first_year:
             raise ValueError("table_last_year is before table_first_year")

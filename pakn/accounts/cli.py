@@ -23,6 +23,7 @@ from pakn.accounts.schemas import UserCreate
 from pakn.cli import database_ready, load_settings
 from pakn.core.observability import configure_logging
 from pakn.core.problems import Problem
+from pakn.core.tables import text_table
 from pakn.core.validation import field_errors
 from pakn.domain.roles import Role
 from pakn.models import StaffUser
@@ -113,9 +114,7 @@ def cmd_disable(args: argparse.Namespace) -> int:
             fail(f"không có tài khoản {args.username} / no account {args.username}")
             return 1
         await service.disable_user(user.id, now)
-        print(
-            f"pakn: đã khoá {user.username}, các phiên đã bị thu hồi / disabled {user.username}, tokens revoked"
-        )
+        print(f"pakn: đã khoá {user.username}, các phiên đã bị thu hồi / disabled {user.username}, tokens revoked")
         return 0
 
     return run(disable)
@@ -176,9 +175,7 @@ async def _with_database(settings: Settings, action: Action) -> int:
 
 def describe(problem: Problem) -> str:
     if problem.errors:
-        return "; ".join(
-            f"{error.field}: {error.message_vi} / {error.message_en}" for error in problem.errors
-        )
+        return "; ".join(f"{error.field}: {error.message_vi} / {error.message_en}" for error in problem.errors)
     return f"{problem.detail_vi or problem.title_vi} / {problem.detail_en or problem.title_en}"
 
 
@@ -202,11 +199,7 @@ def format_table(users: list[StaffUser]) -> str:
         )
         for user in users
     ]
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]
-    ]
-    return "\n".join(lines)
+    return "\n".join(text_table([header, *rows]))
 
 
 def fail(message: str) -> None:

@@ -28,11 +28,11 @@ from pakn.accounts.schemas import (
 )
 from pakn.core.deps import client_address_of, now_of, settings_of
 from pakn.core.http import json_response, read_limited_body, require_media_type
-from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
 from pakn.core.pagination import ID, Cursor, parse_limit
 from pakn.core.problems import method_not_allowed, not_found
 from pakn.core.query import FLAG_PARAMETER, Flag, PageQuery, QueryModel, read_query
+from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.domain.roles import Role
 

@@ -112,16 +112,12 @@ async def get_agency(code: str) -> Agency:
 
 
 async def create_agency(data: AgencyCreate, now: datetime) -> Agency:
-    taken = conflict(
-        "agency-exists", f"Đơn vị {data.code} đã tồn tại.", f"Agency {data.code} already exists."
-    )
+    taken = conflict("agency-exists", f"Đơn vị {data.code} đã tồn tại.", f"Agency {data.code} already exists.")
     if await Agency.exists(code=data.code):
         raise taken
     try:
         async with in_transaction() as connection:
-            return await Agency.create(
-                **data.model_dump(), created_at=now, updated_at=now, using_db=connection
-            )
+            return await Agency.create(**data.model_dump(), created_at=now, updated_at=now, using_db=connection)
     except IntegrityError:
         raise taken from None
 

@@ -181,9 +181,7 @@ async def unlock(username: str, now: datetime) -> int:
         rows = SignInThrottle.filter(account=account).using_db(connection)
         running = await rows.filter(blocked_until__gt=now).count()
         await rows.update(failures=0, blocked_until=None)
-    audit.info(
-        "sign-in unlock", extra={"fields": {"event": "sign_in_unlock", "account": account, "blocks": running}}
-    )
+    audit.info("sign-in unlock", extra={"fields": {"event": "sign_in_unlock", "account": account, "blocks": running}})
     return running
 
 

@@ -205,7 +205,9 @@ def too_many_pixels(limits: Limits) -> Problem:
         "too-many-pixels",
         "Ảnh gửi kèm quá lớn",
         "Attached images too large",
-        f"Các ảnh của một lần gửi có tổng cộng tối đa {n:,} điểm ảnh; hãy gửi ảnh nhỏ hơn hoặc ít ảnh hơn.".replace(",", "."),
+        f"Các ảnh của một lần gửi có tổng cộng tối đa {n:,} điểm ảnh; hãy gửi ảnh nhỏ hơn hoặc ít ảnh hơn.".replace(
+            ",", "."
+        ),
         f"The images of one submission may have at most {n:,} pixels in all; send smaller or fewer images.",
         extra={"max_request_pixels": n},
     )

@@ -76,6 +76,8 @@ MP4_BRANDS = {
 QUICKTIME_BRAND = b"qt  "
 
 GPS_IFD = ExifTags.IFD.GPSInfo  # 0x8825
+
+
 def inspect_upload(data: bytes, filename: str, field: str, limits: Limits) -> CleanFile:
     """Validate one upload and return its cleaned copy, or raise a `Problem`."""
     fmt = _sniff(data)

@@ -45,9 +45,7 @@ class SweepResult:
         return SweepResult(self.checked + other.checked, self.deleted + other.deleted)
 
 
-async def sweep_orphans(
-    storage: LocalStorage, now: datetime, *, grace: timedelta, batch_size: int
-) -> SweepResult:
+async def sweep_orphans(storage: LocalStorage, now: datetime, *, grace: timedelta, batch_size: int) -> SweepResult:
     """Delete the stored files older than `grace` that no attachment row names,
     looking them up `batch_size` keys per query, month directory by month
     directory (memory stays bounded however many files there are)."""

@@ -7,13 +7,12 @@ import sqlite3
 from collections.abc import Iterable
 
 import asyncpg
-from tortoise.exceptions import BaseORMException
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Scope
+from tortoise.exceptions import BaseORMException
 
 from pakn.core.i18n import request_language
 from pakn.core.outage import database_unavailable

@@ -147,9 +147,7 @@ def document(
     return attach
 
 
-def build_spec(
-    routes: Iterable[BaseRoute], title: str, version: str, limits: Limits | None = None
-) -> dict[str, Any]:
+def build_spec(routes: Iterable[BaseRoute], title: str, version: str, limits: Limits | None = None) -> dict[str, Any]:
     """The document; `limits` (default: the shipped ones) bound page sizes and
     Idempotency-Key lengths, so pass the running settings' limits."""
     defaults = _limit_schemas(limits or Limits())

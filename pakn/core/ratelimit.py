@@ -323,4 +323,3 @@ def code_door(door: Door) -> Callable[[Endpoint], Endpoint]:
         return limited
 
     return decorate
-

@@ -47,9 +47,7 @@ def clean_text(value: object) -> object:
     if not isinstance(value, str):
         return value  # let the field's type check report it
     value = _visible(value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = "".join(
-        ch for ch in value if ch in _KEPT_IN_TEXT or unicodedata.category(ch) not in _BREAKING
-    )
+    value = "".join(ch for ch in value if ch in _KEPT_IN_TEXT or unicodedata.category(ch) not in _BREAKING)
     return unicodedata.normalize("NFC", value).strip()
 
 

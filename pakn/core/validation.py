@@ -130,9 +130,7 @@ def parse_json_bytes(raw: bytes) -> Any:
 
 def require_object(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise unprocessable(
-            [FieldError("body", "model_type", "Phải là một đối tượng JSON.", "Must be a JSON object.")]
-        )
+        raise unprocessable([FieldError("body", "model_type", "Phải là một đối tượng JSON.", "Must be a JSON object.")])
     return data
 
 

@@ -64,9 +64,11 @@ async def _close_resolved(now: datetime, result: CloseResult) -> None:
 
 async def _reject_incomplete(now: datetime, result: CloseResult) -> None:
     policy = current_policy()
-    waiting = await Feedback.filter(
-        status=Status.INFO_REQUESTED, info_requested_at__lte=now.astimezone(UTC)
-    ).order_by("id").values_list("id", "version", "info_requested_at")
+    waiting = (
+        await Feedback.filter(status=Status.INFO_REQUESTED, info_requested_at__lte=now.astimezone(UTC))
+        .order_by("id")
+        .values_list("id", "version", "info_requested_at")
+    )
     span = policy.config.reject_incomplete_after
     note = f"Tự động từ chối: người gửi chưa bổ sung thông tin sau {_span_text(span)}."
     move = Reject(action="reject", reason="incomplete", note=note)
@@ -126,6 +128,6 @@ def _incomplete_text(feedback: Feedback) -> str:
 
 
 def _span_text(span: str) -> str:
-    """"10d" → "10 ngày làm việc", "4h" → "4 giờ làm việc"."""
+    """ "10d" → "10 ngày làm việc", "4h" → "4 giờ làm việc"."""
     number, unit = span[:-1].replace(".", ","), span[-1]
     return f"{number} {'ngày' if unit == 'd' else 'giờ'} làm việc"

@@ -90,9 +90,7 @@ async def coordinator_emails(connection: BaseDBAsyncClient) -> list[str]:
     return sorted({str(email) for email in rows if email})
 
 
-async def queue_warnings(
-    crossings: list[Crossing], tz: ZoneInfo, now: datetime, connection: BaseDBAsyncClient
-) -> int:
+async def queue_warnings(crossings: list[Crossing], tz: ZoneInfo, now: datetime, connection: BaseDBAsyncClient) -> int:
     """Queue one message per addressee for this sweep's crossings; how many were new."""
     if not crossings:
         return 0
@@ -158,7 +156,7 @@ def subject(addressee: Addressee, ordered: list[Crossing]) -> str:
 
 
 def tally(crossings: list[Crossing]) -> str:
-    """"300 phản ánh: 12 quá hạn, 288 sắp đến hạn", naming only what there is."""
+    """ "300 phản ánh: 12 quá hạn, 288 sắp đến hạn", naming only what there is."""
     overdue = sum(1 for crossing in crossings if crossing.overdue)
     due_soon = len(crossings) - overdue
     if not due_soon:

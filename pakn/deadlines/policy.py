@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from pakn.deadlines.calendar import WorkingCalendar
 from pakn.domain.channels import Priority

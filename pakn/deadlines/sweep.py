@@ -125,8 +125,10 @@ async def _to_notice(batch: list[dict[str, Any]], now: datetime, connection: Bas
 async def _noticed(ids: list[int], connection: BaseDBAsyncClient) -> set[tuple[int, str, datetime]]:
     """What was noticed already, so that a sweep every few minutes passes over
     the long-overdue without writing."""
-    rows = await DeadlineNotice.filter(feedback_id__in=ids).using_db(connection).values_list(
-        "feedback_id", "threshold", "deadline"
+    rows = (
+        await DeadlineNotice.filter(feedback_id__in=ids)
+        .using_db(connection)
+        .values_list("feedback_id", "threshold", "deadline")
     )
     return {(feedback_id, threshold, deadline) for feedback_id, threshold, deadline in rows}
 

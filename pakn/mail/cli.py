@@ -8,6 +8,7 @@ import asyncio
 
 from pakn import db
 from pakn.cli import database_ready, load_settings
+from pakn.core.tables import text_table
 from pakn.mail.outbox import count_by_status, failed_messages
 from pakn.models import OutboxMessage
 from pakn.settings import Settings
@@ -72,7 +73,4 @@ def _one_line(text: str) -> str:
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]
-    )
+    return "\n".join(text_table([header, *rows]))

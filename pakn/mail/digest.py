@@ -140,9 +140,7 @@ async def ranking(week: Week, tz: ZoneInfo) -> list[dict]:
     active = dict(await Agency.filter(is_active=True).values_list("code", "name"))
     rows = {row.key: row for row in await figures.agency_rows(week, tz)}
     backlog = {row.key: row for row in await figures.agency_rows(week, tz, backlog=True)}
-    lines = [
-        _line(rows.get(code) or figures.empty_row(code, name), backlog.get(code)) for code, name in active.items()
-    ]
+    lines = [_line(rows.get(code) or figures.empty_row(code, name), backlog.get(code)) for code, name in active.items()]
     lines.sort(key=lambda line: (-line["overdue"], -line["still_open"], vietnamese_sort_key(line["name"])))
     for position, line in enumerate(lines, start=1):
         line["rank"] = position

@@ -88,7 +88,9 @@ async def _queue(
 ) -> bool:
     if not feedback.contact_email:
         return False
-    text, html = render(f"notice_{notice}", feedback=feedback, name=_name(feedback), tz=current_settings().tz, **context)
+    text, html = render(
+        f"notice_{notice}", feedback=feedback, name=_name(feedback), tz=current_settings().tz, **context
+    )
     return await enqueue(
         dedupe_key=f"citizen:{feedback.id}:{notice}:v{feedback.version}",
         kind=f"citizen_{notice}",

@@ -90,12 +90,14 @@ async def _claim(now: datetime, config: MailConfig) -> list[OutboxMessage]:
 
 async def _give_up_abandoned(now: datetime, config: MailConfig) -> None:
     """A message whose last allowed try never finished (the sender died each time)."""
-    await OutboxMessage.filter(
-        status="sending", locked_until__lte=now, attempts__gte=config.max_attempts
-    ).update(status="failed", locked_until=None, last_error="abandoned: the sender stopped while sending")
+    await OutboxMessage.filter(status="sending", locked_until__lte=now, attempts__gte=config.max_attempts).update(
+        status="failed", locked_until=None, last_error="abandoned: the sender stopped while sending"
+    )
 
 
-async def _deliver(row: OutboxMessage, transport: Transport, now: datetime, settings: Settings, result: FlushResult) -> None:
+async def _deliver(
+    row: OutboxMessage, transport: Transport, now: datetime, settings: Settings, result: FlushResult
+) -> None:
     mail_from = settings.mail_from
     # 8bit keeps .eml files readable; over SMTP the library picks a 7-bit-safe encoding.
     cte = None if settings.smtp_host else "8bit"
@@ -106,8 +108,10 @@ async def _deliver(row: OutboxMessage, transport: Transport, now: datetime, sett
     except Exception as exc:  # any failure: the message waits for its next try
         await _failed(row, exc, now, settings.mail, result)
         return
-    await OutboxMessage.filter(id=row.id).exclude(status="sent").update(
-        status="sent", sent_at=now, locked_until=None, last_error=note, message_id=email["Message-ID"]
+    await (
+        OutboxMessage.filter(id=row.id)
+        .exclude(status="sent")
+        .update(status="sent", sent_at=now, locked_until=None, last_error=note, message_id=email["Message-ID"])
     )
     result.sent += 1
     log.info("mail sent", extra={"fields": {"outbox_id": row.id, "kind": row.kind}})
@@ -116,7 +120,9 @@ async def _deliver(row: OutboxMessage, transport: Transport, now: datetime, sett
 async def _failed(row: OutboxMessage, exc: Exception, now: datetime, config: MailConfig, result: FlushResult) -> None:
     error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
     final = row.attempts >= config.max_attempts
-    changes = {"status": "failed"} if final else {"status": "queued", "next_attempt_at": now + backoff(row.attempts, config)}
+    changes = (
+        {"status": "failed"} if final else {"status": "queued", "next_attempt_at": now + backoff(row.attempts, config)}
+    )
     # Only while still ours: after a lease expiry another flusher may own the row.
     await OutboxMessage.filter(id=row.id, status="sending").update(locked_until=None, last_error=error, **changes)
     if final:

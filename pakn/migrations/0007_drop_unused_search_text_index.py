@@ -16,7 +16,9 @@ async def drop_index(apps, schema_editor) -> None:
 
 async def restore_index(apps, schema_editor) -> None:
     if schema_editor.client.capabilities.dialect == "postgres":
-        await schema_editor._run_sql(f'CREATE INDEX IF NOT EXISTS "{NAME}" ON "feedback" USING gin ("search_text" gin_trgm_ops)')
+        await schema_editor._run_sql(
+            f'CREATE INDEX IF NOT EXISTS "{NAME}" ON "feedback" USING gin ("search_text" gin_trgm_ops)'
+        )
 
 
 class Migration(migrations.Migration):

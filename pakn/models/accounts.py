@@ -5,9 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from pakn.models.fields import UtcDatetimeField
-
 from pakn.domain.roles import Role
+from pakn.models.fields import UtcDatetimeField
 
 
 class Agency(Model):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from pakn.models.fields import UtcDatetimeField
-
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
+from pakn.models.fields import UtcDatetimeField
 
 
 class Feedback(Model):

@@ -23,7 +23,8 @@ from pakn.open311.config import Open311Config
 from pakn.open311.errors import bad_parameter
 from pakn.open311.schemas import NewRequest
 from pakn.settings import Limits
-from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, FormLimits, Upload, read_form as parse_form
+from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, FormLimits, Upload
+from pakn.submission.intake import read_form as parse_form
 from pakn.submission.schemas import FeedbackCreate
 
 URLENCODED = "application/x-www-form-urlencoded"

@@ -18,8 +18,8 @@ from tortoise.transactions import in_transaction
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH, ProvinceCode, WardCode
 
 from pakn.core.problems import not_found
-from pakn.reference import cache
 from pakn.models import AdminUnit, Category
+from pakn.reference import cache
 from pakn.settings import CategoryConfig
 
 REFORM_DATE = date(2025, 7, 1)
@@ -65,9 +65,7 @@ async def sync_categories(categories: list[CategoryConfig]) -> None:
     async with in_transaction() as connection:
         if rows:
             # One upsert: inserts new codes, rewrites configured ones.
-            await Category.bulk_create(
-                rows, on_conflict=["code"], update_fields=_CATEGORY_FIELDS, using_db=connection
-            )
+            await Category.bulk_create(rows, on_conflict=["code"], update_fields=_CATEGORY_FIELDS, using_db=connection)
         retired = Category.filter(is_active=True)
         if codes:
             retired = retired.exclude(code__in=codes)
@@ -93,9 +91,7 @@ async def seed_admin_units(province_codes: list[str]) -> int:
             # Provinces come first in `units`, so parents precede their communes.
             # Conflicts are ignored so that two workers starting together do not
             # fail on each other's rows (the count may then be an overstatement).
-            await AdminUnit.bulk_create(
-                missing, batch_size=BATCH_SIZE, ignore_conflicts=True, using_db=connection
-            )
+            await AdminUnit.bulk_create(missing, batch_size=BATCH_SIZE, ignore_conflicts=True, using_db=connection)
     return len(missing)
 
 
@@ -172,9 +168,7 @@ def _normalised_codes(province_codes: Iterable[str], divisions: list[dict[str, A
 
 def _units(divisions: list[dict[str, Any]], wanted: set[str]) -> Iterable[AdminUnit]:
     """Provinces first, then communes."""
-    provinces = [
-        province for province in divisions if not wanted or _province_code(province["code"]) in wanted
-    ]
+    provinces = [province for province in divisions if not wanted or _province_code(province["code"]) in wanted]
     for province in provinces:
         yield _unit(province, PROVINCE, None)
     for province in provinces:

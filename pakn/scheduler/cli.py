@@ -14,6 +14,7 @@ import sys
 from datetime import datetime
 
 from pakn.cli import RAW, database_ready, load_settings, log_start
+from pakn.core.tables import text_table
 from pakn.scheduler.jobs import BY_NAME, JOBS, Job
 from pakn.settings import Settings
 
@@ -65,8 +66,7 @@ def format_jobs(jobs: tuple[Job, ...], settings: Settings, now: datetime) -> str
         trigger = job.trigger(settings)
         following = trigger.get_next_fire_time(None, now)
         rows.append((job.name, str(trigger), following.isoformat() if following else "-", job.description))
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip() for row in rows)
+    return "\n".join(text_table(rows))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -75,8 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         now = parse_now(args.now, settings)
     except ValueError:
         print(
-            "pakn: --now phải là thời điểm ISO 8601, vd. 2026-12-07T07:30:00+07:00 / "
-            "--now must be an ISO 8601 instant",
+            "pakn: --now phải là thời điểm ISO 8601, vd. 2026-12-07T07:30:00+07:00 / --now must be an ISO 8601 instant",
             file=sys.stderr,
         )
         return 2

@@ -151,6 +151,11 @@ JOBS: tuple[Job, ...] = (
     Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
     Job("idempotency-expiry", "Xoá khoá gửi trùng cũ / expire idempotency keys", idempotency_expiry, _housekeeping),
     Job("orphan-files", "Xoá tệp không thuộc phản ánh nào / delete orphaned files", orphan_files, _housekeeping),
-    Job("sign-in-throttle-expiry", "Xoá bộ đếm đăng nhập sai đã cũ / forget old sign-in failures", sign_in_throttle_expiry, _hourly),
+    Job(
+        "sign-in-throttle-expiry",
+        "Xoá bộ đếm đăng nhập sai đã cũ / forget old sign-in failures",
+        sign_in_throttle_expiry,
+        _hourly,
+    ),
 )
 BY_NAME = {job.name: job for job in JOBS}

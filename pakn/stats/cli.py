@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from pakn import db
 from pakn.cli import database_ready, load_settings
 from pakn.core.problems import Problem
+from pakn.core.tables import text_table
 from pakn.core.validation import field_errors
 from pakn.stats import export, service
 from pakn.stats import formatting as fmt
@@ -153,8 +154,7 @@ def summary_table(figures: Summary, title: str) -> str:
 def breakdown_table(rows: list[BreakdownRow], by: str, title: str) -> str:
     header = (export.GROUP_HEADERS[by][1], *(label for label, _ in BREAKDOWN_COLUMNS))
     cells = [(row.label, *(getattr(row.display, name) for _, name in BREAKDOWN_COLUMNS)) for row in rows]
-    widths = [max(len(line[column]) for line in [header, *cells]) for column in range(len(header))]
-    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *cells]]
+    text = text_table([header, *cells])
     if not rows:
         text.append("(không có phản ánh nào / no reports)")
     return "\n".join([title, "", *text]) + "\n"

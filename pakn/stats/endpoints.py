@@ -61,7 +61,10 @@ FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
     "admin_unit": _CODE | {"maxLength": 16, "description": "Xã/phường, hoặc tỉnh: mọi xã của tỉnh"},
 }
 BREAKDOWN_PARAMETERS = {**FILTER_PARAMETERS, "by": {"type": "string", "enum": [*GROUPS, ""], "default": "agency"}}
-EXPORT_PARAMETERS = {**BREAKDOWN_PARAMETERS, "format": {"type": "string", "enum": ["csv", "xlsx", ""], "default": "csv"}}
+EXPORT_PARAMETERS = {
+    **BREAKDOWN_PARAMETERS,
+    "format": {"type": "string", "enum": ["csv", "xlsx", ""], "default": "csv"},
+}
 
 
 def parse_query(request: Request, schema: type[Query]) -> Query:

@@ -25,7 +25,7 @@ def percent(ratio: float | None) -> str:
 
 
 def part_of(part: int, whole: int, ratio: float | None) -> str:
-    """"1.963/2.137 (91,9%)"."""
+    """ "1.963/2.137 (91,9%)"."""
     return f"{count(part)}/{count(whole)} ({percent(ratio)})"
 
 

@@ -121,9 +121,7 @@ class Display(BaseModel):
     median_handling_days: str = Field(examples=["3 ngày làm việc"])
     mean_handling_days: str = Field(examples=["3,4 ngày làm việc"])
     satisfaction: str = Field(examples=["92,0% (1.234 lượt đánh giá)"])
-    sentence: str = Field(
-        examples=["Tổng số PAKN được tiếp nhận là 2.137, tổng số PAKN đã xử lý là 1.963, đạt 91,9%."]
-    )
+    sentence: str = Field(examples=["Tổng số PAKN được tiếp nhận là 2.137, tổng số PAKN đã xử lý là 1.963, đạt 91,9%."])
 
 
 class Figures(BaseModel):

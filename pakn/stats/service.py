@@ -158,7 +158,9 @@ def figures_of(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def display(v: dict[str, Any]) -> Display:
-    plain = {name: fmt.count(v[name]) for name in ("late", "overdue", "in_progress", "waiting", "rejected", "duplicate")}
+    plain = {
+        name: fmt.count(v[name]) for name in ("late", "overdue", "in_progress", "waiting", "rejected", "duplicate")
+    }
     return Display(
         received=fmt.count(v["received"]),
         handled=fmt.part_of(v["handled"], v["received"], v["handled_ratio"]),
@@ -188,6 +190,4 @@ async def require_known_codes(query: StatsQuery) -> None:
     for name, model, vi, en in KNOWN_CODES:
         code = getattr(query, name)
         if code is not None and not await model.exists(code=code):
-            raise field_problem(
-                name, "unknown", f"Không có {vi} mã '{code}'.", f"No {en} has the code '{code}'."
-            )
+            raise field_problem(name, "unknown", f"Không có {vi} mã '{code}'.", f"No {en} has the code '{code}'.")

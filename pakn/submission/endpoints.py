@@ -15,12 +15,12 @@ from pakn.attachments.inspect import ACCEPTED_TYPES
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
 from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
 from pakn.core.i18n import request_language
-from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.openapi import document
 from pakn.core.pagination import parse_limit
-from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.problems import not_found, unauthorized
+from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.ratelimit import Door, code_door, rate_limit
+from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.models import AdminUnit, Attachment, Category, Feedback
 from pakn.submission import intake, service, supplements, tracking
@@ -45,9 +45,7 @@ FEEDBACK_PATH = "/api/v1/feedback"
 
 async def view_context(request: Request) -> ViewContext:
     def attachment_url(feedback: Feedback, item: Attachment) -> str:
-        return str(
-            request.url_for("feedback_attachment", code=feedback.tracking_code, attachment_id=str(item.id))
-        )
+        return str(request.url_for("feedback_attachment", code=feedback.tracking_code, attachment_id=str(item.id)))
 
     return ViewContext(
         lang=request_language(request),
@@ -222,7 +220,10 @@ class FeedQuery(PageQuery):
         "q": {
             "type": "string",
             "maxLength": SEARCH_MAX,
-            "description": "Tìm trong tiêu đề, nội dung; không phân biệt hoa thường, dấu, dấu cách / search, blind to case, accents and spacing",
+            "description": (
+                "Tìm trong tiêu đề, nội dung; không phân biệt hoa thường, dấu, dấu cách / "
+                "search, blind to case, accents and spacing"
+            ),
         },
     },
 )

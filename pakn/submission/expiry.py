@@ -18,8 +18,7 @@ from pakn.models import IdempotencyRecord
 _TABLE = IdempotencyRecord._meta.db_table
 # The oldest first, through the created_at index; one statement on both databases.
 _DELETE_BATCH = (
-    f"DELETE FROM {_TABLE} WHERE id IN "
-    f"(SELECT id FROM {_TABLE} WHERE created_at < ? ORDER BY created_at LIMIT ?)"
+    f"DELETE FROM {_TABLE} WHERE id IN (SELECT id FROM {_TABLE} WHERE created_at < ? ORDER BY created_at LIMIT ?)"
 )
 
 

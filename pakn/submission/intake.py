@@ -47,7 +47,9 @@ class Intake(Generic[Payload]):
 
 
 async def read_submission(
-    request: Request, limits: Limits, schema: type[Payload] = FeedbackCreate  # type: ignore[assignment]
+    request: Request,
+    limits: Limits,
+    schema: type[Payload] = FeedbackCreate,  # type: ignore[assignment]
 ) -> Intake[Payload]:
     """The payload (JSON, or the `payload` part of a multipart body) and its files."""
     kind = require_media_type(request, (JSON, MULTIPART))
@@ -166,7 +168,14 @@ def _field_not_allowed(name: str) -> FieldError:
 async def _payload_bytes(parts: list[Any], limit: int) -> bytes:
     if len(parts) != 1:
         raise unprocessable(
-            [FieldError("payload", "missing", "Cần đúng một phần 'payload' chứa JSON.", "Exactly one 'payload' part with JSON is required.")]
+            [
+                FieldError(
+                    "payload",
+                    "missing",
+                    "Cần đúng một phần 'payload' chứa JSON.",
+                    "Exactly one 'payload' part with JSON is required.",
+                )
+            ]
         )
     part = parts[0]
     if isinstance(part, UploadFile):  # some clients send the JSON as a file part
@@ -180,9 +189,7 @@ async def _payload_bytes(parts: list[Any], limit: int) -> bytes:
 async def _upload(index: int, item: Any, limits: Limits) -> Upload:
     field = f"attachments[{index}]"
     if not isinstance(item, UploadFile):
-        raise unprocessable(
-            [FieldError(field, "not_a_file", "Phải là một tệp.", "Must be a file.")]
-        )
+        raise unprocessable([FieldError(field, "not_a_file", "Phải là một tệp.", "Must be a file.")])
     content = await item.read(limits.max_attachment_bytes + 1)
     if len(content) > limits.max_attachment_bytes:
         raise payload_too_large(limits.max_attachment_bytes)

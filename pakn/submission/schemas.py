@@ -28,13 +28,9 @@ class LocationIn(StrictInput):
     @model_validator(mode="after")
     def _coordinates_in_vietnam(self) -> LocationIn:
         if (self.lat is None) != (self.lon is None):
-            raise LocalizedValueError(
-                "Cần cả vĩ độ (lat) và kinh độ (lon).", "Both lat and lon are required."
-            )
+            raise LocalizedValueError("Cần cả vĩ độ (lat) và kinh độ (lon).", "Both lat and lon are required.")
         if self.lat is not None and self.lon is not None and not in_vietnam(self.lat, self.lon):
-            raise LocalizedValueError(
-                "Vị trí nằm ngoài lãnh thổ Việt Nam.", "The location is outside Vietnam."
-            )
+            raise LocalizedValueError("Vị trí nằm ngoài lãnh thổ Việt Nam.", "The location is outside Vietnam.")
         return self
 
 

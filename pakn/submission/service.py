@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -127,9 +127,7 @@ def _violated(exc: IntegrityError, model: type[Model], column: str) -> bool:
 
 async def _check_references(data: FeedbackCreate) -> None:
     if data.category is not None and not await categories.is_active(data.category):
-        raise field_problem(
-            "category", "unknown_category", "Lĩnh vực không tồn tại.", "Unknown category."
-        )
+        raise field_problem("category", "unknown_category", "Lĩnh vực không tồn tại.", "Unknown category.")
     unit = data.location.admin_unit_code if data.location else None
     if unit and not await AdminUnit.filter(code=unit).exists():
         raise field_problem(
@@ -149,9 +147,7 @@ async def _create(
 ) -> Outcome:
     key = submission.idempotency_key
     token = (
-        secrets.derived_access_token(server_key, key, submission.request_hash)
-        if key
-        else secrets.new_access_token()
+        secrets.derived_access_token(server_key, key, submission.request_hash) if key else secrets.new_access_token()
     )
     tracking_code = secrets.new_tracking_code(now)
     values = {
@@ -179,7 +175,12 @@ async def _create(
         # The reply is kept without the id (read back from the record's report)
         # and without the token (derived again on replay, never stored).
         response = created.model_dump(mode="json", exclude={"id", "access_token"})
-        rows.append(Row(IdempotencyRecord, {"key": key, "request_hash": submission.request_hash, "response": response, "created_at": now}))
+        rows.append(
+            Row(
+                IdempotencyRecord,
+                {"key": key, "request_hash": submission.request_hash, "response": response, "created_at": now},
+            )
+        )
     if submission.data.contact and submission.data.contact.email:
         message = notices.received_message(Feedback(**values), now)
         if message is not None:
@@ -209,7 +210,9 @@ def _submit_event(entered_by: StaffUser | None, now: datetime) -> Row:
     )
 
 
-async def store_files(files: tuple[CleanFile, ...], storage: Storage, stored_keys: list[str], now: datetime) -> list[Row]:
+async def store_files(
+    files: tuple[CleanFile, ...], storage: Storage, stored_keys: list[str], now: datetime
+) -> list[Row]:
     """Write each file; its row, to insert with the report. `stored_keys` lists
     what to delete if the write that follows fails."""
     rows = []

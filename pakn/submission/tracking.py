@@ -45,9 +45,7 @@ async def owned_feedback(raw_code: str, token: str | None) -> Feedback:
     return feedback
 
 
-async def track(
-    raw_code: str, token: str | None, ctx: ViewContext
-) -> FeedbackPrivate | FeedbackPublic:
+async def track(raw_code: str, token: str | None, ctx: ViewContext) -> FeedbackPrivate | FeedbackPublic:
     feedback = await find_by_code(raw_code)
     if feedback is None:
         raise not_found()
@@ -79,18 +77,14 @@ async def rate(feedback: Feedback, rating: RatingCreate, now: datetime) -> Ratin
         )
     try:
         async with in_transaction():
-            saved = await Rating.create(
-                feedback=feedback, score=rating.score, comment=rating.comment, created_at=now
-            )
+            saved = await Rating.create(feedback=feedback, score=rating.score, comment=rating.comment, created_at=now)
     except IntegrityError:
         raise _already_rated() from None
     return RatingOut(score=saved.score, comment=saved.comment, created_at=now)
 
 
 def _already_rated() -> Problem:
-    return conflict(
-        "already-rated", "Phản ánh này đã được đánh giá.", "This report has already been rated."
-    )
+    return conflict("already-rated", "Phản ánh này đã được đánh giá.", "This report has already been rated.")
 
 
 FEED_CURSOR = Cursor(Instant(), ID)  # the last row's answer time and id

@@ -53,9 +53,7 @@ def history(events: Iterable[FeedbackEvent], ctx: ViewContext) -> list[HistoryIt
     return items
 
 
-def public_view(
-    feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext
-) -> FeedbackPublic:
+def public_view(feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext) -> FeedbackPublic:
     return FeedbackPublic(**_common(feedback, events, ctx, masked=True))
 
 
@@ -80,9 +78,7 @@ def private_view(
         channel=str(feedback.channel.value),
         is_public=feedback.is_public,
         attachments=[attachment_view(feedback, item, ctx.attachment_url) for item in attachments],
-        rating=RatingOut(
-            score=rating.score, comment=rating.comment, created_at=rating.created_at.astimezone(ctx.tz)
-        )
+        rating=RatingOut(score=rating.score, comment=rating.comment, created_at=rating.created_at.astimezone(ctx.tz))
         if rating
         else None,
         contact=contact,
@@ -116,9 +112,7 @@ def answer_visible(feedback: Feedback) -> bool:
     return bool(feedback.answer) and (status in ANSWER_VISIBLE or status is Status.DUPLICATE)
 
 
-def _info_request(
-    feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext
-) -> InfoRequestOut | None:
+def _info_request(feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext) -> InfoRequestOut | None:
     """What staff asked the citizen to add, while the report waits for it."""
     if Status(feedback.status) is not Status.INFO_REQUESTED:
         return None
@@ -156,9 +150,7 @@ def _answer(feedback: Feedback, text: Callable[[str], str], ctx: ViewContext) ->
     return AnswerOut(content=text(feedback.answer), answered_at=answered)
 
 
-def attachment_view(
-    feedback: Feedback, item: Attachment, url: Callable[[Feedback, Attachment], str]
-) -> AttachmentOut:
+def attachment_view(feedback: Feedback, item: Attachment, url: Callable[[Feedback, Attachment], str]) -> AttachmentOut:
     return AttachmentOut(
         id=item.id,
         filename=item.filename,

@@ -78,7 +78,9 @@ async def merge(feedback: Feedback, move: schemas.Merge, now: datetime) -> Detai
     if move.duplicate_of == feedback.id:
         raise _merge_refused("Không thể gộp phản ánh vào chính nó.", "A report cannot be merged into itself.")
     if original is None:
-        raise field_problem("duplicate_of", "not_found", "Không tìm thấy phản ánh gốc.", "The original report was not found.")
+        raise field_problem(
+            "duplicate_of", "not_found", "Không tìm thấy phản ánh gốc.", "The original report was not found."
+        )
     if Status(original.status) is Status.DUPLICATE:
         raise _merge_refused(
             "Phản ánh gốc đã là bản trùng, hãy gộp vào phản ánh gốc của nó.",

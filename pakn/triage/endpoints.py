@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from pakn.accounts.auth import current_staff, require_role
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
-from pakn.core.i18n import request_language
 from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.pagination import ID, Cursor, parse_limit
 from pakn.core.problems import Problem
@@ -22,10 +22,18 @@ from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Suppleme
 from pakn.submission import service as submission
 from pakn.submission.schemas import FeedbackCreated
 from pakn.triage import bulk, service, spam
-from pakn.triage.schemas import ActionRequest, BulkReply, BulkRequest, EventPage, FeedbackStaff, StaffFeedbackCreate
-from pakn.triage.schemas import SpamRejectReply, SpamRejectRequest
-from pakn.triage.views import event_view, staff_view
 from pakn.triage.intelligence.deferred import is_pending
+from pakn.triage.schemas import (
+    ActionRequest,
+    BulkReply,
+    BulkRequest,
+    EventPage,
+    FeedbackStaff,
+    SpamRejectReply,
+    SpamRejectRequest,
+    StaffFeedbackCreate,
+)
+from pakn.triage.views import event_view, staff_view
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)

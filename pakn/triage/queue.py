@@ -189,10 +189,7 @@ async def list_queue(
 async def count_by_status(user: StaffUser, params: QueueFilters, now: datetime, tz: ZoneInfo) -> QueueCounts:
     """One GROUP BY over the same filters as the queue (status aside)."""
     grouped = (
-        await filtered(user, params, now, tz)
-        .annotate(count=Count("id"))
-        .group_by("status")
-        .values("status", "count")
+        await filtered(user, params, now, tz).annotate(count=Count("id")).group_by("status").values("status", "count")
     )
     counts = dict.fromkeys(Status, 0)
     for row in grouped:

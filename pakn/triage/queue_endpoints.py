@@ -24,8 +24,8 @@ from pakn.domain.status import Status
 from pakn.models import StaffUser
 from pakn.triage import queue
 from pakn.triage.queue_schemas import (
-    FeedbackQueuePage,
     CountsParams,
+    FeedbackQueuePage,
     QueueCounts,
     QueueParams,
 )

@@ -22,9 +22,7 @@ from pakn.triage.effects import EFFECTS
 from pakn.triage.workflow import Action, IllegalMove, RoleMayNot, next_status, system_next_status
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
-PRIVATE_ACTIONS = frozenset(
-    {Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND}
-)
+PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND})
 # Runs inside the action's transaction, after its event (the scheduler's notices).
 AfterMove = Callable[[Feedback, BaseDBAsyncClient], Awaitable[None]]
 
@@ -147,9 +145,7 @@ async def perform(
         feedback.updated_at = now
         await feedback.save(using_db=connection)
         if target is Status.RESOLVED:
-            await Feedback.filter(duplicate_of_id=feedback.id).using_db(connection).update(
-                answer=feedback.answer
-            )
+            await Feedback.filter(duplicate_of_id=feedback.id).using_db(connection).update(answer=feedback.answer)
         await FeedbackEvent.create(
             using_db=connection,
             feedback=feedback,

@@ -83,9 +83,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             *NOTES,
         }
     ),
-    Role.HANDLER: frozenset(
-        {Action.START, Action.DECLINE, Action.REQUEST_INFO, Action.ANSWER, *NOTES}
-    ),
+    Role.HANDLER: frozenset({Action.START, Action.DECLINE, Action.REQUEST_INFO, Action.ANSWER, *NOTES}),
     Role.VIEWER: frozenset(),
     Role.ADMIN: frozenset(Action) - {Action.SUPPLEMENT},
 }
@@ -122,11 +120,7 @@ def _target(status: Status, action: Action, review_required: bool) -> Status | N
 def allowed_actions(status: Status, role: Role, review_required: bool = True) -> list[Action]:
     """The actions this role may take on a report in this status, in table order."""
     permitted = ROLE_ACTIONS[role]
-    return [
-        action
-        for action in Action
-        if action in permitted and _target(status, action, review_required) is not None
-    ]
+    return [action for action in Action if action in permitted and _target(status, action, review_required) is not None]
 
 
 def next_status(status: Status, action: str, role: Role, review_required: bool = True) -> Status:

@@ -44,7 +44,6 @@ def flatmap_query(context: Any, query: dict[str, Any] | None) -> st.SearchStrate
     return st.one_of(st.just(query), tricky.map(lambda pair: {**(query or {}), pair[0]: pair[1]}))
 
 
-
 @schemathesis.hook
 def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
     if not isinstance(body, dict):

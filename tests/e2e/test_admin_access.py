@@ -59,9 +59,7 @@ SIGNED_IN_CALLS = {
 ALL_CALLS = {**ADMIN_CALLS, **SIGNED_IN_CALLS}
 
 
-async def call(
-    client: httpx.AsyncClient, spec: Call, user_id: int, headers: dict[str, str]
-) -> httpx.Response:
+async def call(client: httpx.AsyncClient, spec: Call, user_id: int, headers: dict[str, str]) -> httpx.Response:
     return await client.request(spec.method, spec.url(user_id), json=spec.body, headers=headers)
 
 

@@ -16,9 +16,7 @@ async def admin(client: httpx.AsyncClient) -> Staff:
     return await make_staff(Role.ADMIN)
 
 
-async def test_the_configured_agencies_are_listed_in_vietnamese_order(
-    client: httpx.AsyncClient, admin: Staff
-) -> None:
+async def test_the_configured_agencies_are_listed_in_vietnamese_order(client: httpx.AsyncClient, admin: Staff) -> None:
     response = await client.get(AGENCIES, headers=admin.headers)
     assert response.status_code == 200
     names = [agency["name"] for agency in response.json()["items"]]
@@ -26,9 +24,7 @@ async def test_the_configured_agencies_are_listed_in_vietnamese_order(
     assert "Sở Xây dựng" in names and len(names) == 9
 
 
-async def test_an_admin_creates_an_agency_with_its_report_addresses(
-    client: httpx.AsyncClient, admin: Staff
-) -> None:
+async def test_an_admin_creates_an_agency_with_its_report_addresses(client: httpx.AsyncClient, admin: Staff) -> None:
     body = {
         "code": "ubnd-phuong-ba-dinh",
         "name": "UBND phường Ba Đình",
@@ -63,9 +59,7 @@ async def test_invalid_agencies_are_422(
     assert [error["field"] for error in response.json()["errors"]] == [field]
 
 
-async def test_an_admin_renames_an_agency_and_sets_its_addresses(
-    client: httpx.AsyncClient, admin: Staff
-) -> None:
+async def test_an_admin_renames_an_agency_and_sets_its_addresses(client: httpx.AsyncClient, admin: Staff) -> None:
     changes = {"name": "Sở Y tế tỉnh Bắc Ninh", "emails": ["syt@bacninh.gov.vn"]}
     response = await client.patch(f"{AGENCIES}/so-y-te", json=changes, headers=admin.headers)
     assert response.status_code == 200, response.text
@@ -77,9 +71,7 @@ async def test_a_deactivated_agency_leaves_the_default_list(client: httpx.AsyncC
     assert response.status_code == 200
     assert response.json()["is_active"] is False
     active = (await client.get(AGENCIES, headers=admin.headers)).json()["items"]
-    everything = (
-        await client.get(AGENCIES, params={"include_inactive": "true"}, headers=admin.headers)
-    ).json()
+    everything = (await client.get(AGENCIES, params={"include_inactive": "true"}, headers=admin.headers)).json()
     assert "dien-luc" not in [agency["code"] for agency in active]
     assert "dien-luc" in [agency["code"] for agency in everything["items"]]
     reactivated = await client.patch(f"{AGENCIES}/dien-luc", json={"is_active": True}, headers=admin.headers)
@@ -89,8 +81,6 @@ async def test_a_deactivated_agency_leaves_the_default_list(client: httpx.AsyncC
 async def test_unknown_agencies_and_bad_flags(client: httpx.AsyncClient, admin: Staff) -> None:
     assert (await client.get(f"{AGENCIES}/khong-co", headers=admin.headers)).status_code == 404
     assert (await client.get(f"{AGENCIES}/{'x' * 300}", headers=admin.headers)).status_code == 404
-    assert (
-        await client.patch(f"{AGENCIES}/khong-co", json={"name": "X"}, headers=admin.headers)
-    ).status_code == 404
+    assert (await client.patch(f"{AGENCIES}/khong-co", json={"name": "X"}, headers=admin.headers)).status_code == 404
     flag = await client.get(AGENCIES, params={"include_inactive": "maybe"}, headers=admin.headers)
     assert flag.status_code == 422  # a bad query value, as on every list (pakn.core.query)

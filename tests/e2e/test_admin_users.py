@@ -46,9 +46,7 @@ async def test_an_admin_creates_an_account_that_can_sign_in(client: httpx.AsyncC
     }
     assert created["created_at"].endswith("+07:00")
     assert "password" not in created and "password_hash" not in created
-    signed_in = await client.post(
-        "/api/v1/auth/token", json={"username": "hoang.em", "password": NEW_PASSWORD}
-    )
+    signed_in = await client.post("/api/v1/auth/token", json={"username": "hoang.em", "password": NEW_PASSWORD})
     assert signed_in.status_code == 200
 
 

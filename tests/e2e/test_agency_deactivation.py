@@ -40,9 +40,7 @@ async def test_an_agency_with_open_reports_is_not_deactivated_and_says_how_many(
     body = refused.json()
     assert body["open_reports"] == 2 and body["by_status"] == {"assigned": 1, "in_progress": 1}
     assert "còn 2 phản ánh chưa xử lý xong" in body["detail"]
-    english = await client.post(
-        f"{AGENCIES}/dien-luc/deactivate", headers={**admin.headers, "Accept-Language": "en"}
-    )
+    english = await client.post(f"{AGENCIES}/dien-luc/deactivate", headers={**admin.headers, "Accept-Language": "en"})
     assert "still holds 2 open reports" in english.json()["detail"]
     patched = await client.patch(f"{AGENCIES}/dien-luc", json={"is_active": False}, headers=admin.headers)
     assert patched.status_code == 409
@@ -54,4 +52,3 @@ async def test_an_agency_with_open_reports_is_not_deactivated_and_says_how_many(
     done = await client.post(f"{AGENCIES}/dien-luc/deactivate", headers=admin.headers)
     assert done.status_code == 200, done.text
     assert done.json()["is_active"] is False
-

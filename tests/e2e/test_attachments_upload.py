@@ -115,9 +115,7 @@ async def test_a_multipart_retry_returns_the_original_report(client: httpx.Async
 
 
 async def test_a_multipart_body_without_payload_is_a_422(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        URL, headers=new_key(), files=[("attachments", ("a.png", png_bytes(), "image/png"))]
-    )
+    response = await client.post(URL, headers=new_key(), files=[("attachments", ("a.png", png_bytes(), "image/png"))])
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "payload"
 

@@ -72,7 +72,9 @@ def test_each_unusable_postgres_database_is_one_line_and_status_2(
     if command != ["migrate"]:
         cases.append((postgres.url(), "unapplied migrations (0001_initial"))
     for url, expected in cases:
-        one_line_and_status_2(pakn(tmp_path / "elsewhere", environment(home, PAKN_DATABASE_URL=url), *command), expected)
+        one_line_and_status_2(
+            pakn(tmp_path / "elsewhere", environment(home, PAKN_DATABASE_URL=url), *command), expected
+        )
 
 
 def test_read_only_commands_never_create_the_embedded_database(home: Path, tmp_path: Path) -> None:
@@ -137,7 +139,11 @@ async def test_serve_from_elsewhere_logs_its_database_and_jobs_once_and_no_libra
     with (tmp_path / "server.log").open("wb") as sink:
         process = subprocess.Popen(
             [*SCRIPT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=tmp_path / "elsewhere", env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+            cwd=tmp_path / "elsewhere",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
     served = Served(f"http://127.0.0.1:{port}", process, tmp_path / "server.log", tmp_path, env)
     try:

@@ -55,7 +55,13 @@ class Service:
 def pakn(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pakn.cli", *args],
-        input=stdin, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        input=stdin,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

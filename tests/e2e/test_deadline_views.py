@@ -35,7 +35,9 @@ async def views(client: httpx.AsyncClient, created: dict, staff_headers: dict[st
 async def test_a_new_report_shows_its_deadline_to_assign(client: httpx.AsyncClient) -> None:
     coordinator = await make_staff(Role.COORDINATOR)
     # Nothing urgent in it: the normal assign time, one working day, to close of business.
-    created = await citizen_submits(client, title="Đèn đường hỏng", content="Đèn đường ở ngõ 12 không sáng đã một tuần.")
+    created = await citizen_submits(
+        client, title="Đèn đường hỏng", content="Đèn đường ở ngõ 12 không sáng đã một tuần."
+    )
     staff, citizen = await views(client, created, coordinator.headers)
     assert staff["deadline"] and staff["deadline"] == citizen["deadline"]
     assert staff["deadline"].endswith("+07:00") and "T17:00:00" in staff["deadline"]
@@ -61,7 +63,9 @@ async def test_staff_and_citizen_see_where_the_report_stands(
     assert staff["deadline_state"] == citizen["deadline_state"] == state
 
 
-async def test_once_handled_the_state_is_null_and_the_deadline_stays(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_once_handled_the_state_is_null_and_the_deadline_stays(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     coordinator = await make_staff(Role.COORDINATOR)
     created = await citizen_submits(client)
     await placed(created["id"], timedelta(minutes=-1), timedelta(days=-1), settings)
@@ -78,7 +82,9 @@ async def test_a_coordinator_extends_the_deadline_and_the_queue_of_events_keeps_
     created = await citizen_submits(client)
     await act_ok(client, coordinator, created["id"], "assign", agency=AGENCY)
     new = (datetime.now(settings.tz) + timedelta(days=60)).replace(hour=17, minute=0, second=0, microsecond=0)
-    extended = await act_ok(client, coordinator, created["id"], "extend", deadline=new.isoformat(), reason="Chờ giám định")
+    extended = await act_ok(
+        client, coordinator, created["id"], "extend", deadline=new.isoformat(), reason="Chờ giám định"
+    )
     assert datetime.fromisoformat(extended["deadline"]) == new and extended["deadline_state"] == "on_track"
     assert extended["status"] == "assigned"
     events = (await client.get(f"{STAFF_URL}/{created['id']}/events", headers=coordinator.headers)).json()["items"]

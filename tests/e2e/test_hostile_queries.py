@@ -71,7 +71,17 @@ ID_VALUES = {
     "true": True,
 }
 # Any value of any parameter: answered or refused, never a 5xx.
-VALUES = ["\x00", "x" * 10_240, "[" * 2000, "²", "-1", "9" * 30, "' OR 1=1 --", "2026-02-30", "0001-01-01T00:00:00+14:00"]
+VALUES = [
+    "\x00",
+    "x" * 10_240,
+    "[" * 2000,
+    "²",
+    "-1",
+    "9" * 30,
+    "' OR 1=1 --",
+    "2026-02-30",
+    "0001-01-01T00:00:00+14:00",
+]
 PATH_IDS = [str(2**63), str(2**64), str(10**30), "-1", "0", "abc", "1.5"]
 # An id field: `id`, `ids`, `*_id`, `*_ids`, or a link such as `duplicate_of`.
 ID_NAME = re.compile(r"^(ids?|.+_ids?|.+_of)$")

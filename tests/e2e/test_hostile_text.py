@@ -139,7 +139,6 @@ async def test_bidi_overrides_and_zero_width_characters_are_dropped_and_line_bre
     assert stored.contact_name == "Nguyễn Văn An"
 
 
-
 async def test_open311_counts_the_description_without_its_invisible_characters(client: httpx.AsyncClient) -> None:
     _, key = await apikeys.create_client("Ứng dụng thử", datetime.now(UTC))
     description = "Đèn tín hiệu hỏng. " + "x" * 3980 + "\u200b" * 50  # 3,999 characters as stored

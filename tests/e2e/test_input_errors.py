@@ -19,7 +19,9 @@ def errors_by_field(response: httpx.Response) -> dict[str, dict[str, str]]:
 
 
 async def test_malformed_json_is_a_400_in_vietnamese(client: httpx.AsyncClient) -> None:
-    response = await client.post(URL, content=b'{"content": ', headers={**new_key(), "Content-Type": "application/json"})
+    response = await client.post(
+        URL, content=b'{"content": ', headers={**new_key(), "Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
@@ -107,7 +109,9 @@ async def test_a_wrong_content_type_is_a_415(client: httpx.AsyncClient) -> None:
 
 
 async def test_invalid_utf8_is_a_400(client: httpx.AsyncClient) -> None:
-    response = await client.post(URL, content=b'{"content": "\xff\xfe"}', headers={**new_key(), "Content-Type": "application/json"})
+    response = await client.post(
+        URL, content=b'{"content": "\xff\xfe"}', headers={**new_key(), "Content-Type": "application/json"}
+    )
     assert response.status_code == 400
 
 

@@ -92,7 +92,7 @@ async def test_too_many_fields_is_a_413_naming_the_limit(client: httpx.AsyncClie
 
 
 async def test_a_broken_part_is_a_400_in_vietnamese(client: httpx.AsyncClient) -> None:
-    raw = b'--x\r\nContent-Disposition: form-data\r\n\r\n{}\r\n--x--\r\n'
+    raw = b"--x\r\nContent-Disposition: form-data\r\n\r\n{}\r\n--x--\r\n"
     headers = {**new_key(), "Content-Type": "multipart/form-data; boundary=x"}
     body = problem(await client.post(URL, content=raw, headers=headers), 400, "malformed-multipart")
     assert body["detail"].startswith("Mỗi phần của dữ liệu multipart phải có tên")
@@ -110,8 +110,13 @@ async def test_a_supplement_with_too_many_files_names_the_limit(client: httpx.As
 
 
 async def test_open311_answers_each_multipart_error_in_its_own_format(client: httpx.AsyncClient, api_key: str) -> None:
-    form = {"api_key": api_key, "service_code": "giao-thong", "lat": "21.0245", "long": "105.8412",
-            "description": "Đèn tín hiệu ở ngã tư bị hỏng từ sáng nay."}
+    form = {
+        "api_key": api_key,
+        "service_code": "giao-thong",
+        "lat": "21.0245",
+        "long": "105.8412",
+        "description": "Đèn tín hiệu ở ngã tư bị hỏng từ sáng nay.",
+    }
     two = [("media", (f"{n}.png", png_bytes(), "image/png")) for n in range(2)]
     assert open311_error(await client.post(OPEN311, data=form, files=two), 400) == (
         "media: Chỉ gửi được một tệp, trong tham số media."

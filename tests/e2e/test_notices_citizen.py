@@ -14,8 +14,8 @@ from pakn.domain.roles import Role
 from pakn.mail import notices
 from pakn.models import Feedback, OutboxMessage, Rating
 from pakn.submission import service as submission_service
-from pakn.submission.write import Row
 from pakn.submission.schemas import FeedbackCreate
+from pakn.submission.write import Row
 from pakn.triage import service as triage_service
 from tests.e2e.workflow_helpers import act, act_ok, citizen_submits
 from tests.factories import feedback_body
@@ -118,6 +118,9 @@ async def test_a_submission_that_fails_after_queueing_queues_nothing(
     submission = submission_service.Submission(data=FeedbackCreate.model_validate(feedback_body()))
     with pytest.raises(IntegrityError):
         await submission_service.submit(
-            submission, storage=app.state.storage, server_key=b"k", now=datetime.now(UTC)  # type: ignore[attr-defined]
+            submission,
+            storage=app.state.storage,
+            server_key=b"k",
+            now=datetime.now(UTC),  # type: ignore[attr-defined]
         )
     assert await outbox() == [] and await Feedback.all().count() == 0

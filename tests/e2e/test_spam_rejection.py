@@ -64,7 +64,9 @@ async def test_only_the_open_reports_from_the_device_since_the_instant_are_rejec
         assert (row.deadline, row.agency_id, row.answer) == (was.deadline, was.agency_id, was.answer)
     for fid in (started, answered, older, elsewhere):
         assert (after[fid].status, after[fid].version, after[fid].reject_reason) == (
-            before[fid].status, before[fid].version, before[fid].reject_reason
+            before[fid].status,
+            before[fid].version,
+            before[fid].reject_reason,
         )
     events = await FeedbackEvent.filter(action="reject").order_by("feedback_id")
     assert [event.feedback_id for event in events] == rejected

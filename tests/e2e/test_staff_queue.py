@@ -14,10 +14,10 @@ from pakn.core.pagination import encode_cursor
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
 from pakn.models import AdminUnit, Feedback
+from tests.assessing import assessed
 from tests.e2e.workflow_helpers import citizen_submits
 from tests.factories import feedback_body, new_key, png_bytes
 from tests.staff import Staff, ensure_agency, make_staff
-from tests.assessing import assessed
 
 URL = "/api/v1/staff/feedback"
 COUNTS = f"{URL}/counts"
@@ -126,9 +126,7 @@ async def test_category_agency_and_channel_filter(client: httpx.AsyncClient, coo
     assert len(await titles(client, coordinator, category="")) == 3  # empty means no filter
 
 
-async def test_an_admin_unit_matches_the_commune_or_its_province(
-    client: httpx.AsyncClient, coordinator: Staff
-) -> None:
+async def test_an_admin_unit_matches_the_commune_or_its_province(client: httpx.AsyncClient, coordinator: Staff) -> None:
     commune = await AdminUnit.filter(level="commune", parent_id="01").order_by("code").first()
     other = await AdminUnit.filter(level="commune").exclude(parent_id="01").order_by("code").first()
     assert commune is not None and other is not None
@@ -149,9 +147,7 @@ async def test_urgent_accepts_true_false_one_zero(
     assert await titles(client, coordinator, urgent=value) == expected
 
 
-async def test_overdue_means_past_the_deadline_and_not_handled(
-    client: httpx.AsyncClient, coordinator: Staff
-) -> None:
+async def test_overdue_means_past_the_deadline_and_not_handled(client: httpx.AsyncClient, coordinator: Staff) -> None:
     late, handled_late, soon, _ = await titled(client, "Trễ", "Trễ nhưng xong", "Còn hạn", "Chưa có hạn")
     past, future = datetime.now(TZ) - timedelta(hours=1), datetime.now(TZ) + timedelta(days=1)
     await Feedback.filter(id__in=[late, handled_late]).update(deadline=utc(past))

@@ -23,9 +23,30 @@ ACCOUNTS = {
     "viewer_elsewhere": (Role.VIEWER, OTHER),
 }
 
-READ = {"admin": 200, "coordinator": 200, "handler": 200, "handler_elsewhere": 404, "viewer": 200, "viewer_elsewhere": 404}
-ACT = {"admin": 200, "coordinator": 200, "handler": 200, "handler_elsewhere": 404, "viewer": 403, "viewer_elsewhere": 403}
-COORDINATE = {"admin": 200, "coordinator": 200, "handler": 403, "handler_elsewhere": 403, "viewer": 403, "viewer_elsewhere": 403}
+READ = {
+    "admin": 200,
+    "coordinator": 200,
+    "handler": 200,
+    "handler_elsewhere": 404,
+    "viewer": 200,
+    "viewer_elsewhere": 404,
+}
+ACT = {
+    "admin": 200,
+    "coordinator": 200,
+    "handler": 200,
+    "handler_elsewhere": 404,
+    "viewer": 403,
+    "viewer_elsewhere": 403,
+}
+COORDINATE = {
+    "admin": 200,
+    "coordinator": 200,
+    "handler": 403,
+    "handler_elsewhere": 403,
+    "viewer": 403,
+    "viewer_elsewhere": 403,
+}
 CREATE = {**COORDINATE, "admin": 201, "coordinator": 201}
 SINCE = "2026-01-01T00:00:00+07:00"
 
@@ -84,5 +105,9 @@ async def test_a_citizen_token_opens_no_staff_route(client: httpx.AsyncClient) -
 
 async def test_an_id_too_long_to_be_a_row_is_404_not_500(client: httpx.AsyncClient) -> None:
     admin = await make_staff(Role.ADMIN)
-    for path in (f"{STAFF_URL}/{'9' * 5000}", f"{STAFF_URL}/{'9' * 19}/events", "/api/v1/admin/users/99999999999999999999"):
+    for path in (
+        f"{STAFF_URL}/{'9' * 5000}",
+        f"{STAFF_URL}/{'9' * 19}/events",
+        "/api/v1/admin/users/99999999999999999999",
+    ):
         assert (await client.get(path, headers=admin.headers)).status_code == 404

@@ -123,7 +123,13 @@ async def test_a_move_outside_the_table_is_409_with_the_allowed_actions(client: 
     response = await act(client, coordinator, fid, "approve")
     assert response.status_code == 409
     assert response.json()["allowed_actions"] == [
-        "assign", "reject", "merge", "comment", "set_category", "set_priority", "extend"
+        "assign",
+        "reject",
+        "merge",
+        "comment",
+        "set_category",
+        "set_priority",
+        "extend",
     ]
 
 
@@ -261,7 +267,5 @@ async def test_a_supplement_is_refused_when_nothing_was_asked(client: httpx.Asyn
         headers={"Authorization": f"Bearer {created['access_token']}"},
     )
     assert response.status_code == 409
-    stranger = await client.post(
-        f"/api/v1/feedback/{created['tracking_code']}/supplements", json={"content": "x"}
-    )
+    stranger = await client.post(f"/api/v1/feedback/{created['tracking_code']}/supplements", json={"content": "x"})
     assert stranger.status_code == 401

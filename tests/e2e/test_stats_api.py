@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+
 import httpx
 import pytest
 from openpyxl import load_workbook
 
 from pakn.domain.roles import Role
 from pakn.stats.export import BOM
-from tests.integration.test_stats_service import AS_OF, local, save, seed_province, report
+from tests.integration.test_stats_service import AS_OF, local, report, save, seed_province
 from tests.staff import make_staff
 
 BASE = "/api/v1/stats"
@@ -153,4 +154,3 @@ async def test_the_routes_are_in_the_openapi_document(client: httpx.AsyncClient)
     for path in ("summary", "breakdown", "export", "public"):
         assert f"{BASE}/{path}" in spec["paths"]
     assert "Summary" in spec["components"]["schemas"]
-

@@ -106,9 +106,7 @@ async def test_a_report_without_files_never_waits_for_the_pool(one_at_a_time: ht
     assert plain.status_code == 201
 
 
-async def test_open311_media_gets_the_503_in_the_standards_format(
-    one_at_a_time: httpx.AsyncClient, gate: Gate
-) -> None:
+async def test_open311_media_gets_the_503_in_the_standards_format(one_at_a_time: httpx.AsyncClient, gate: Gate) -> None:
     _, key = await apikeys.create_client("Ứng dụng 311 thử nghiệm", datetime.now(UTC))
     first = await hold_the_pool(one_at_a_time, gate)
     form = {

@@ -24,14 +24,14 @@ async def etag_of(client: httpx.AsyncClient, staff: Staff, feedback_id: int) -> 
     return response.headers["etag"]
 
 
-async def act(
-    client: httpx.AsyncClient, staff: Staff, feedback_id: int, action: str, **fields: Any
-) -> httpx.Response:
+async def act(client: httpx.AsyncClient, staff: Staff, feedback_id: int, action: str, **fields: Any) -> httpx.Response:
     headers = {**staff.headers, "If-Match": await etag_of(client, staff, feedback_id)}
     return await client.post(f"{STAFF_URL}/{feedback_id}/actions", json={"action": action, **fields}, headers=headers)
 
 
-async def act_ok(client: httpx.AsyncClient, staff: Staff, feedback_id: int, action: str, **fields: Any) -> dict[str, Any]:
+async def act_ok(
+    client: httpx.AsyncClient, staff: Staff, feedback_id: int, action: str, **fields: Any
+) -> dict[str, Any]:
     response = await act(client, staff, feedback_id, action, **fields)
     assert response.status_code == 200, response.text
     return response.json()

@@ -67,9 +67,7 @@ def test_bad_input_exits_2(env: dict[str, str]) -> None:
     short = pakn(env, "create", "mat.khau.ngan", "--role", "viewer", "--password-stdin", stdin="ngắn")
     assert short.returncode == 2
     assert "password" in short.stderr
-    assert (
-        pakn(env, "create", "vai.tro", "--role", "boss", "--password-stdin", stdin=PASSWORD).returncode == 2
-    )
+    assert pakn(env, "create", "vai.tro", "--role", "boss", "--password-stdin", stdin=PASSWORD).returncode == 2
 
 
 def test_without_a_terminal_the_password_must_come_from_stdin(env: dict[str, str]) -> None:
@@ -80,9 +78,7 @@ def test_without_a_terminal_the_password_must_come_from_stdin(env: dict[str, str
 
 
 def test_disabling_an_account_shows_in_the_list(env: dict[str, str]) -> None:
-    assert (
-        pakn(env, "create", "se.khoa", "--role", "viewer", "--password-stdin", stdin=PASSWORD).returncode == 0
-    )
+    assert pakn(env, "create", "se.khoa", "--role", "viewer", "--password-stdin", stdin=PASSWORD).returncode == 0
     disabled = pakn(env, "disable", "Se.Khoa")
     assert disabled.returncode == 0, disabled.stderr
     row = next(line for line in pakn(env, "list").stdout.splitlines() if "se.khoa" in line)

@@ -88,9 +88,7 @@ async def test_a_renamed_handler_keeps_an_agency_deactivated_since() -> None:
 
 async def test_users_are_paged_in_creation_order() -> None:
     created = [
-        await service.create_user(
-            UserCreate(username=f"can-bo-{n}", password=PASSWORD, role=Role.VIEWER), NOW
-        )
+        await service.create_user(UserCreate(username=f"can-bo-{n}", password=PASSWORD, role=Role.VIEWER), NOW)
         for n in range(5)
     ]
     first, after = await service.list_users(None, 3)

@@ -28,13 +28,17 @@ async def test_assignment_starts_the_resolve_deadline_by_priority(settings: Sett
     normal = await received(at("2026-02-27"), settings.media_dir)
     complex_ = await received(at("2026-02-27"), settings.media_dir)
     normal = await act(coordinator, normal.id, at("2026-03-02", "09:00"), "assign", agency=AGENCY)
-    complex_ = await act(coordinator, complex_.id, at("2026-03-02", "09:00"), "assign", agency=AGENCY, priority="complex")
+    complex_ = await act(
+        coordinator, complex_.id, at("2026-03-02", "09:00"), "assign", agency=AGENCY, priority="complex"
+    )
     assert (normal.deadline_kind, local(normal.deadline)) == ("resolve", at("2026-03-11", "17:00"))
     assert local(normal.due_soon_at) == at("2026-03-10", "17:00")
     assert local(complex_.deadline) == at("2026-03-23", "17:00")
 
 
-async def test_the_clock_stops_while_the_citizen_is_asked_and_the_deadline_moves_by_the_pause(settings: Settings) -> None:
+async def test_the_clock_stops_while_the_citizen_is_asked_and_the_deadline_moves_by_the_pause(
+    settings: Settings,
+) -> None:
     coordinator, handler = await make_staff(Role.COORDINATOR), await make_staff(Role.HANDLER, AGENCY)
     report = await received(at("2026-02-27"), settings.media_dir)
     await act(coordinator, report.id, at("2026-03-02", "09:00"), "assign", agency=AGENCY)
@@ -90,7 +94,12 @@ async def test_a_coordinator_extends_a_deadline_on_record(settings: Settings) ->
     report = await received(at("2026-03-02", "09:00"), settings.media_dir)
     await act(coordinator, report.id, at("2026-03-02", "10:00"), "assign", agency=AGENCY)
     extended = await act(
-        coordinator, report.id, at("2026-03-05"), "extend", deadline="2026-03-20T17:00:00+07:00", reason="Chờ kết quả giám định"
+        coordinator,
+        report.id,
+        at("2026-03-05"),
+        "extend",
+        deadline="2026-03-20T17:00:00+07:00",
+        reason="Chờ kết quả giám định",
     )
     assert local(extended.deadline) == at("2026-03-20", "17:00")
     assert local(extended.due_soon_at) == at("2026-03-19", "17:00")
@@ -117,5 +126,7 @@ async def test_a_handler_may_not_extend(settings: Settings) -> None:
     report = await received(at("2026-03-02", "09:00"), settings.media_dir)
     await act(coordinator, report.id, at("2026-03-02", "10:00"), "assign", agency=AGENCY)
     with pytest.raises(Problem) as refused:
-        await act(handler, report.id, at("2026-03-05"), "extend", deadline="2026-03-20T17:00:00+07:00", reason="Xin thêm")
+        await act(
+            handler, report.id, at("2026-03-05"), "extend", deadline="2026-03-20T17:00:00+07:00", reason="Xin thêm"
+        )
     assert refused.value.status == 403  # the role is the reason

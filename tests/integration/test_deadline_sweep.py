@@ -44,7 +44,9 @@ def code_count(body: str, report: Feedback) -> int:
 
 
 async def mail() -> list[tuple[str, list[str]]]:
-    return [(row.kind, row.recipients) for row in await OutboxMessage.filter(kind__startswith="deadline").order_by("id")]
+    return [
+        (row.kind, row.recipients) for row in await OutboxMessage.filter(kind__startswith="deadline").order_by("id")
+    ]
 
 
 async def test_a_report_due_soon_warns_its_agency_once(settings: Settings) -> None:

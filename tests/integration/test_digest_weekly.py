@@ -30,8 +30,14 @@ def local(day: int, hour: int, month: int = 12) -> datetime:
     return datetime(2026, month, day, hour, 0, tzinfo=VN)
 
 
-async def report(agency: str, received: datetime, *, deadline: datetime | None = None,
-                 handled: datetime | None = None, title: str = "Đèn đường hỏng") -> Feedback:
+async def report(
+    agency: str,
+    received: datetime,
+    *,
+    deadline: datetime | None = None,
+    handled: datetime | None = None,
+    title: str = "Đèn đường hỏng",
+) -> Feedback:
     return await Feedback.create(
         tracking_code=f"PAKN-2026-{secrets.token_hex(4).upper()}",
         access_token_hash="x" * 64,
@@ -66,8 +72,12 @@ async def leaders() -> None:
     viewer = await make_staff(Role.VIEWER)
     handler = await make_staff(Role.HANDLER, "so-xay-dung")
     gone = await make_staff(Role.COORDINATOR)
-    for staff, email in ((coordinator, "dieu-phoi@example.vn"), (viewer, "lanh-dao@example.vn"),
-                         (handler, "can-bo@example.vn"), (gone, "nghi-viec@example.vn")):
+    for staff, email in (
+        (coordinator, "dieu-phoi@example.vn"),
+        (viewer, "lanh-dao@example.vn"),
+        (handler, "can-bo@example.vn"),
+        (gone, "nghi-viec@example.vn"),
+    ):
         await StaffUser.filter(id=staff.user.id).update(email=email)
     await StaffUser.filter(id=gone.user.id).update(is_active=False)
 

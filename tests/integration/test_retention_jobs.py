@@ -44,8 +44,14 @@ async def submit_with_photo(client: httpx.AsyncClient, headers: dict[str, str]) 
 async def file_without_row(storage: LocalStorage) -> Path:
     """What a request killed between the file write and the insert leaves behind."""
     clean = CleanFile(
-        content=png_bytes(), extension=".png", content_type="image/png", kind="image",
-        filename="anh.png", sha256="0" * 64, width=32, height=32,
+        content=png_bytes(),
+        extension=".png",
+        content_type="image/png",
+        kind="image",
+        filename="anh.png",
+        sha256="0" * 64,
+        width=32,
+        height=32,
     )
     stored: list[str] = []
     await store_files((clean,), storage, stored, datetime.now(UTC))

@@ -18,8 +18,8 @@ from pakn.submission import secrets, service
 from pakn.submission.schemas import FeedbackCreate
 from pakn.triage import queue
 from pakn.triage.queue_schemas import QueueParams
-from tests.conftest import clear_written_tables
 from tests.assessing import assessed
+from tests.conftest import clear_written_tables
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EVERYONE = StaffUser(role=Role.COORDINATOR)  # reach: all reports; never saved

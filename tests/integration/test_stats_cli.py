@@ -54,7 +54,9 @@ async def test_the_command_prints_the_province_s_figures() -> None:
 @pytest.mark.usefixtures("clean_db")
 async def test_the_command_breaks_figures_down_as_a_table_csv_or_json() -> None:
     handled = local(2023, 7, 2, 8, 0)
-    await save(report(local(2023, 7, 1, 8, 0), agency_id="so-y-te", handled_at=handled), report(local(2023, 7, 1, 8, 0)))
+    await save(
+        report(local(2023, 7, 1, 8, 0), agency_id="so-y-te", handled_at=handled), report(local(2023, 7, 1, 8, 0))
+    )
     query = BreakdownQuery.model_validate(QUERY | {"by": "agency"})
     table = (await render(query, "agency", "table", AS_OF, TZ)).splitlines()
     assert table[2].split("  ")[0] == "Đơn vị xử lý"

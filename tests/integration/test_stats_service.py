@@ -57,13 +57,22 @@ async def save(*reports: Feedback) -> list[Feedback]:
 async def seed_province() -> None:
     """2,137 mobile reports received in [START, END), 1,963 of them handled;
     web and hotline reports in the same period and mobile ones just outside it."""
-    handled_statuses = itertools.cycle([Status.RESOLVED, Status.CLOSED, Status.RESOLVED, Status.REJECTED, Status.DUPLICATE])
+    handled_statuses = itertools.cycle(
+        [Status.RESOLVED, Status.CLOSED, Status.RESOLVED, Status.REJECTED, Status.DUPLICATE]
+    )
     rows = []
     first = local(2023, 1, 1, 0, 0)
     for i in range(2137):
         created = first + timedelta(minutes=97 * i)
         if i < 1963:
-            rows.append(report(created, channel=Channel.MOBILE, status=next(handled_statuses), handled_at=created + timedelta(days=2)))
+            rows.append(
+                report(
+                    created,
+                    channel=Channel.MOBILE,
+                    status=next(handled_statuses),
+                    handled_at=created + timedelta(days=2),
+                )
+            )
         else:
             rows.append(report(created, channel=Channel.MOBILE))
     for i in range(300):
@@ -222,7 +231,9 @@ async def test_satisfaction_is_the_share_of_ratings_four_and_five() -> None:
     rated = await save(*(report(local(2023, 5, 2, 8, 0), handled_at=local(2023, 5, 3, 8, 0)) for _ in range(5)))
     given = local(2023, 5, 4, 8, 0)
     scores = [5, 4, 3, 1]
-    await Rating.bulk_create([Rating(feedback_id=item.id, score=s, created_at=given) for item, s in zip(rated, scores)])
+    # The fifth report is rated after AS_OF (below): the first four are rated now.
+    ratings = [Rating(feedback_id=item.id, score=s, created_at=given) for item, s in zip(rated, scores, strict=False)]
+    await Rating.bulk_create(ratings)
     await Rating.create(feedback_id=rated[4].id, score=5, created_at=AS_OF + timedelta(days=1))
     figures = await summary(mobile_filter(channel=None), TZ)
     assert (figures.ratings, figures.satisfied, figures.satisfaction_ratio) == (4, 2, 0.5)

@@ -77,9 +77,7 @@ async def test_spam_rejected_in_bulk_counts_in_no_figure(client: httpx.AsyncClie
     staff = await client.get("/api/v1/stats/summary", params=mobile_only, headers=coordinator.headers)
     assert (staff.json()["received"], staff.json()["handled"]) == (2137, 1963)
     assert staff.json()["display"]["handled"] == "1.963/2.137 (91,9%)"
-    ranked = await client.get(
-        "/api/v1/stats/breakdown", params=PERIOD | {"by": "channel"}, headers=coordinator.headers
-    )
+    ranked = await client.get("/api/v1/stats/breakdown", params=PERIOD | {"by": "channel"}, headers=coordinator.headers)
     mobile = next(item for item in ranked.json()["items"] if item["key"] == "mobile")
     assert (mobile["received"], mobile["handled"]) == (2137, 1963)
 

@@ -12,8 +12,11 @@ HANOI = timezone(timedelta(hours=7))
 
 async def make(tracking_code: str, at: datetime) -> Feedback:
     return await Feedback.create(
-        tracking_code=tracking_code, access_token_hash="x" * 64, content="Nội dung kiểm tra thời gian.",
-        created_at=at, updated_at=at,
+        tracking_code=tracking_code,
+        access_token_hash="x" * 64,
+        content="Nội dung kiểm tra thời gian.",
+        created_at=at,
+        updated_at=at,
     )
 
 

@@ -62,4 +62,3 @@ def test_usernames_are_lowercased_and_limited_to_a_plain_alphabet() -> None:
 
 def _user(**overrides: str) -> dict[str, str]:
     return {"username": "nguyen.an", "password": PASSWORD, "role": "viewer", **overrides}
-

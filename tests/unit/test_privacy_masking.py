@@ -114,6 +114,7 @@ def test_spans_say_what_was_found_and_where() -> None:
 def test_a_phone_number_inside_an_email_address_is_one_email() -> None:
     assert mask_personal_data("0912345678@gmail.com") == EMAIL
 
+
 SAMPLE = Path(__file__).parents[1] / "data" / "triage_sample.jsonl"
 
 

@@ -47,9 +47,11 @@ def test_lone_surrogates_are_dropped_rather_than_stored() -> None:
 
 def test_a_configured_name_with_a_control_character_stops_start_up_with_one_clear_line() -> None:
     with pytest.raises(ValidationError) as refused:
-        Settings(agencies=[AgencyConfig(code="so-xay-dung", name="Sở Xây dựng")], config=None, categories=[
-            {"code": "giao-thong", "name_vi": "Giao\r\nthông", "name_en": "Traffic"}
-        ])
+        Settings(
+            agencies=[AgencyConfig(code="so-xay-dung", name="Sở Xây dựng")],
+            config=None,
+            categories=[{"code": "giao-thong", "name_vi": "Giao\r\nthông", "name_en": "Traffic"}],
+        )
     line = describe_settings_error(refused.value)
     assert line.startswith("cài đặt không hợp lệ / invalid setting categories.0.name_vi: ")
     assert "control characters" in line and "U+000D" in line and "\n" not in line

@@ -66,9 +66,7 @@ def test_a_phone_number_inside_text_is_its_own_word() -> None:
     assert matchable("gọi sđt0912345678 giúp") == "gọi số điện thoại 0912345678 giúp"
 
 
-@pytest.mark.parametrize(
-    "typed", ["Đường bị ngập", "duong bi ngap", "ĐƯỜNG BỊ NGẬP", "đườngbịngập", "duongbingap"]
-)
+@pytest.mark.parametrize("typed", ["Đường bị ngập", "duong bi ngap", "ĐƯỜNG BỊ NGẬP", "đườngbịngập", "duongbingap"])
 def test_every_form_compacts_to_the_same_key(typed: str) -> None:
     assert compact(typed) == "duongbingap"
 

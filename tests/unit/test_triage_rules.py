@@ -17,7 +17,11 @@ def engine() -> Engine:
 
 
 def strip_marks(text: str) -> str:
-    bare = "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")) if not unicodedata.combining(c))
+    bare = "".join(
+        c
+        for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
     return bare
 
 

@@ -9,10 +9,10 @@ import pytest
 from pakn.domain.roles import Role
 from pakn.domain.status import HANDLED, Status
 from pakn.triage.workflow import (
-    Action,
-    IllegalMove,
     SYSTEM_TRANSITIONS,
     TRANSITIONS,
+    Action,
+    IllegalMove,
     allowed_actions,
     citizen_supplement,
     next_status,
@@ -61,9 +61,7 @@ def expected_target(status: Status, action: Action) -> Status | None:
     return EXPECTED.get((status, action))
 
 
-@pytest.mark.parametrize(
-    ("status", "action", "role"), list(itertools.product(Status, STAFF_ACTIONS, Role))
-)
+@pytest.mark.parametrize(("status", "action", "role"), list(itertools.product(Status, STAFF_ACTIONS, Role)))
 def test_each_pair_moves_as_the_table_says_or_is_refused(status: Status, action: Action, role: Role) -> None:
     target = expected_target(status, action)
     if target is not None and action in ROLE_MOVES[role]:

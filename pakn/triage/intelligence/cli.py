@@ -52,7 +52,9 @@ async def _train(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"pakn: đã huấn luyện mô hình {row.id} / trained model {row.id}: {json.dumps(row.metrics, ensure_ascii=False)}")
+    print(
+        f"pakn: đã huấn luyện mô hình {row.id} / trained model {row.id}: {json.dumps(row.metrics, ensure_ascii=False)}"
+    )
     return 0
 
 

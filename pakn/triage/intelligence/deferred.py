@@ -68,9 +68,7 @@ async def assess_due(now: datetime, config: TriageConfig) -> int:
     ids = await leases.claim(ASSESSMENTS, [now], [lease], config.assess_batch_size, returning="subject_id")
     if not ids:
         return 0
-    attempts = dict(
-        await DeferredTask.filter(kind=KIND, subject_id__in=ids).values_list("subject_id", "attempts")
-    )
+    attempts = dict(await DeferredTask.filter(kind=KIND, subject_id__in=ids).values_list("subject_id", "attempts"))
     rows = await Feedback.filter(id__in=ids).order_by("id").values(*COLUMNS)
     assessed: list[list[Any]] = []
     if rows:
@@ -172,9 +170,7 @@ def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:
 STORE = (
     "UPDATE feedback SET assessed_at = ?, search_text = ?, search_compact = ?, suggestions = ?, "
     "suggested_category_id = ?, "
-    + ", ".join(
-        f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS
-    )
+    + ", ".join(f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS)
     + f", version = version + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM deferred_task "
     f"WHERE kind = '{KIND}' AND subject_id = ? AND due_at = ?)"
 )

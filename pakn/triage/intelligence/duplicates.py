@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
 from pakn.core import rawsql
 from pakn.domain.status import Status
 from pakn.models import Feedback
@@ -205,7 +206,8 @@ async def first_id_since(since: datetime) -> int | None:
 
 
 CANDIDATES = (
-    "SELECT id, tracking_code, search_compact, search_text, lat, lon, category_id, suggested_category_id, title, content "
+    "SELECT id, tracking_code, search_compact, search_text, lat, lon, category_id, suggested_category_id, "
+    "title, content "
     "FROM feedback WHERE id >= ? AND created_at >= ? AND status NOT IN ({excluded}) AND {near}{before} "
     "ORDER BY id DESC LIMIT ?"
 )
@@ -305,7 +307,9 @@ class Nearby:
                 await self._fetch(place, received, scope)
 
         await self._first_id(scope)
-        await asyncio.gather(*(fetch(place, received) for place, received in firsts.items() if place not in self._found))
+        await asyncio.gather(
+            *(fetch(place, received) for place, received in firsts.items() if place not in self._found)
+        )
 
     async def _first_id(self, scope: Scope) -> int:
         if self._first is None:

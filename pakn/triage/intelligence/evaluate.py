@@ -66,7 +66,10 @@ class Accuracy:
 
 
 def _accuracy(records: list[Record], rankings: list[list[str]]) -> Accuracy:
-    hits = [(record, ranking[:1] == [record.category], record.category in ranking[:3]) for record, ranking in zip(records, rankings, strict=True)]
+    hits = [
+        (record, ranking[:1] == [record.category], record.category in ranking[:3])
+        for record, ranking in zip(records, rankings, strict=True)
+    ]
     forms: dict[str, list[bool]] = defaultdict(list)
     for record, first, _ in hits:
         forms[record.form].append(first)
@@ -133,9 +136,18 @@ def duplicate_recall(engine: Engine, records: list[Record], at: int = 5) -> tupl
         earlier = [other for other in records[:index] if record.dup_group and other.dup_group == record.dup_group]
         if not earlier:
             continue
-        probe = duplicates.Probe(duplicates.report_text(record.title, record.content), record.lat, record.lon, None, top[index])
+        probe = duplicates.Probe(
+            duplicates.report_text(record.title, record.content), record.lat, record.lon, None, top[index]
+        )
         pool = [
-            duplicates.Candidate(position, other.id, duplicates.report_text(other.title, other.content), other.lat, other.lon, top[position])
+            duplicates.Candidate(
+                position,
+                other.id,
+                duplicates.report_text(other.title, other.content),
+                other.lat,
+                other.lon,
+                top[position],
+            )
             for position, other in enumerate(records[:index])
         ]
         shown = {entry["tracking_code"] for entry in duplicates.rank(probe, pool, scope)}
@@ -181,7 +193,8 @@ def report(engine: Engine, path: Path, folds: int = 5) -> str:
             f"urgent:          precision {danger.precision:.3f}  recall {danger.recall:.3f}"
             f"  ({danger.flagged} flagged, {danger.urgent} urgent)",
             f"duplicates:      recall@5 {dup_recall:.3f}  ({pairs} pairs)",
-            f"personal data:   recall {privacy.recall:.3f}  ({privacy.labelled} labelled)  false masks {privacy.false_masks}",
+            f"personal data:   recall {privacy.recall:.3f}  ({privacy.labelled} labelled)"
+            f"  false masks {privacy.false_masks}",
         ]
     )
 

@@ -109,7 +109,12 @@ def _read_text(
     if found is None or found[0] is not engine or found[1] is not model:
         if len(_TEXT_MEMO) >= TEXT_MEMO_SIZE:
             _TEXT_MEMO.clear()
-        found = _TEXT_MEMO[key] = (engine, model, categorise(engine, title, content, model), urgency(engine, title, content))
+        found = _TEXT_MEMO[key] = (
+            engine,
+            model,
+            categorise(engine, title, content, model),
+            urgency(engine, title, content),
+        )
     return found[2], found[3]
 
 

@@ -40,4 +40,3 @@ def tracking_code_of(raw: str) -> str | None:
         squeezed = _CODE_LIKE.fullmatch(compact(raw))
         code = normalise_tracking_code("-".join(squeezed.groups())) if squeezed else None
     return code
-

@@ -50,7 +50,9 @@ async def decisions(limit: int) -> tuple[list[Sample], list[str]]:
     return [(title, content) for title, content, _ in rows], [code for _, _, code in rows]
 
 
-def choose_alpha(engine: Engine, texts: list[Sample], labels: list[str], folds: int = 5) -> tuple[float, dict[str, float]]:
+def choose_alpha(
+    engine: Engine, texts: list[Sample], labels: list[str], folds: int = 5
+) -> tuple[float, dict[str, float]]:
     """The model's share in the blend that classifies best the reports each
     fold's model did not see; with accuracy by share, for the metrics."""
     counts = Counter(labels)
@@ -67,7 +69,8 @@ def choose_alpha(engine: Engine, texts: list[Sample], labels: list[str], folds: 
     by_rules = [rule_probabilities(engine, *text)[0] for text in texts]
     accuracy = {
         alpha: sum(
-            _best(blend(rules, model, alpha)) == label for rules, model, label in zip(by_rules, predicted, labels, strict=True)
+            _best(blend(rules, model, alpha)) == label
+            for rules, model, label in zip(by_rules, predicted, labels, strict=True)
         )
         / len(labels)
         for alpha in ALPHAS
