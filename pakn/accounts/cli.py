@@ -9,27 +9,22 @@ the sign-in throttle's blocks of an account (pakn/accounts/throttle.py).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from pydantic import ValidationError
 
-from pakn import db
+from pakn import console
 from pakn.accounts import service, throttle
 from pakn.accounts.schemas import UserCreate
-from pakn.cli import database_ready, load_settings
+from pakn.console import Action, fail, load_settings
 from pakn.core.observability import configure_logging
-from pakn.core.problems import Problem
 from pakn.core.tables import text_table
 from pakn.core.validation import field_errors
 from pakn.domain.roles import Role
 from pakn.models import StaffUser
-from pakn.settings import Settings
 
-Action = Callable[[datetime], Awaitable[int]]
 PAGE = 500
 
 
@@ -152,31 +147,14 @@ def read_password(from_stdin: bool) -> str | None:
 
 
 def run(action: Action) -> int:
-    """Runs `action` against the configured database, migrated and seeded with
-    the configured agencies; a refusal from the service is one line and status 1."""
+    """Runs `action` with the configured agencies in the database (a new account may name one)."""
     settings = load_settings()
-    if not database_ready(settings):
-        return 1
-    return asyncio.run(_with_database(settings, action))
 
-
-async def _with_database(settings: Settings, action: Action) -> int:
-    now = datetime.now(settings.tz)
-    await db.open_database(settings)
-    try:
+    async def seeded(now: datetime) -> int:
         await service.sync_agencies(list(settings.agencies), now)
         return await action(now)
-    except Problem as problem:
-        fail(describe(problem))
-        return 1
-    finally:
-        await db.close_database()
 
-
-def describe(problem: Problem) -> str:
-    if problem.errors:
-        return "; ".join(f"{error.field}: {error.message_vi} / {error.message_en}" for error in problem.errors)
-    return f"{problem.detail_vi or problem.title_vi} / {problem.detail_en or problem.title_en}"
+    return console.run(seeded, settings)
 
 
 def format_table(users: list[StaffUser]) -> str:
@@ -200,7 +178,3 @@ def format_table(users: list[StaffUser]) -> str:
         for user in users
     ]
     return "\n".join(text_table([header, *rows]))
-
-
-def fail(message: str) -> None:
-    print(f"pakn: {message}", file=sys.stderr)

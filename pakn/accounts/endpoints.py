@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,16 +25,14 @@ from pakn.accounts.schemas import (
     UserUpdate,
 )
 from pakn.core.deps import client_address_of, now_of, settings_of
-from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document
 from pakn.core.pagination import ID, Cursor, parse_limit
 from pakn.core.problems import method_not_allowed, not_found
 from pakn.core.query import FLAG_PARAMETER, Flag, PageQuery, QueryModel, read_query
 from pakn.core.routing import ROW_ID_SCHEMA
-from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.domain.roles import Role
 
-Schema = TypeVar("Schema", bound=BaseModel)
 Endpoint = Callable[[Request], Awaitable[Response]]
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
@@ -46,12 +42,6 @@ USER_ID = {"user_id": ROW_ID_SCHEMA}
 AGENCY = {"code": {"type": "string", "pattern": AGENCY_CODE_PATTERN}}
 INCLUDE_INACTIVE = {"include_inactive": FLAG_PARAMETER}
 AUTH, ADMIN = ["auth"], ["admin"]  # OpenAPI tags
-
-
-async def read_json(request: Request, schema: type[Schema]) -> Schema:
-    require_media_type(request, ("application/json",))
-    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
-    return parse_model(schema, require_object(parse_json_bytes(raw)))
 
 
 # Sign-in

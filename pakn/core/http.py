@@ -1,14 +1,22 @@
-"""Small helpers shared by the endpoints: bodies, bearer tokens, JSON replies."""
+"""Small helpers shared by the endpoints: bodies, bearer tokens, JSON replies.
+
+A JSON body is read one way everywhere (`read_json`, `read_json_object`):
+`application/json` only (415), at most `max_json_bytes` (413), well-formed
+(400), an object (422), then the schema (422 naming each field)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from pakn.core.deps import settings_of
 from pakn.core.problems import payload_too_large, unsupported_media_type
+from pakn.core.validation import parse_json_bytes, parse_model, require_object
+
+Schema = TypeVar("Schema", bound=BaseModel)
 
 
 def json_response(
@@ -56,3 +64,15 @@ def bearer_token(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+async def read_json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object, for a schema the caller applies itself (tagged unions)."""
+    require_media_type(request, ("application/json",))
+    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
+    return require_object(parse_json_bytes(raw))
+
+
+async def read_json(request: Request, schema: type[Schema]) -> Schema:
+    """The body as `schema`."""
+    return parse_model(schema, await read_json_object(request))

@@ -7,7 +7,7 @@ import argparse
 import asyncio
 
 from pakn import db
-from pakn.cli import database_ready, load_settings
+from pakn.console import database_ready, load_settings
 from pakn.core.tables import text_table
 from pakn.mail.outbox import count_by_status, failed_messages
 from pakn.models import OutboxMessage

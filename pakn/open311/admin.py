@@ -8,9 +8,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pakn.accounts.auth import current_staff, require_role
-from pakn.accounts.endpoints import read_json
 from pakn.core.deps import now_of, settings_of
-from pakn.core.http import json_response
+from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document
 from pakn.core.problems import not_found
 from pakn.core.query import QueryModel, read_query

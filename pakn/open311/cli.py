@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, tzinfo
 
-from pakn.accounts.cli import describe, fail, run
+from pakn.console import describe, fail, run
 from pakn.core.problems import Problem
 from pakn.models import ApiClient
 from pakn.open311 import apikeys

@@ -13,7 +13,7 @@ import asyncio
 import sys
 from datetime import datetime
 
-from pakn.cli import RAW, database_ready, load_settings, log_start
+from pakn.console import RAW, database_ready, load_settings, log_start
 from pakn.core.tables import text_table
 from pakn.scheduler.jobs import BY_NAME, JOBS, Job
 from pakn.settings import Settings

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from pakn import db
-from pakn.cli import database_ready, load_settings
+from pakn.console import database_ready, load_settings
 from pakn.core.problems import Problem
 from pakn.core.tables import text_table
 from pakn.core.validation import field_errors

@@ -13,7 +13,7 @@ from pakn.accounts.auth import staff_from_token
 from pakn.accounts.reach import can_see
 from pakn.attachments.inspect import ACCEPTED_TYPES
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
-from pakn.core.http import bearer_token, json_response, read_limited_body, require_media_type
+from pakn.core.http import bearer_token, json_response, read_json
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.pagination import parse_limit
@@ -21,7 +21,6 @@ from pakn.core.problems import not_found, unauthorized
 from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.routing import ROW_ID_SCHEMA
-from pakn.core.validation import parse_json_bytes, parse_model, require_object
 from pakn.models import AdminUnit, Attachment, Category, Feedback
 from pakn.submission import intake, service, supplements, tracking
 from pakn.submission.schemas import (
@@ -175,9 +174,7 @@ async def rate_feedback(request: Request) -> Response:
     token = bearer_token(request)
     if token is None:
         raise unauthorized()
-    require_media_type(request, (intake.JSON,))
-    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
-    rating = parse_model(RatingCreate, require_object(parse_json_bytes(raw)))
+    rating = await read_json(request, RatingCreate)
     feedback = await tracking.owned_feedback(request.path_params["code"], token)
     return json_response(await tracking.rate(feedback, rating, now_of(request)), 201)
 

@@ -10,13 +10,13 @@ from starlette.routing import Route
 
 from pakn.accounts.auth import current_staff, require_role
 from pakn.core.deps import now_of, server_key_of, settings_of, storage_of
-from pakn.core.http import json_response, read_limited_body, require_media_type
+from pakn.core.http import json_response, read_json_object
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.pagination import ID, Cursor, parse_limit
 from pakn.core.problems import Problem
 from pakn.core.query import PageQuery, read_query
-from pakn.core.validation import parse_json_bytes, parse_model, parse_tagged, require_object
+from pakn.core.validation import parse_model, parse_tagged
 from pakn.domain.roles import Role
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission import service as submission
@@ -64,12 +64,6 @@ def expected_version(request: Request) -> int | None:
         if match:
             return int(match.group(1))
     return -1  # an ETag that was never ours cannot match: 412
-
-
-async def json_object(request: Request) -> dict[str, object]:
-    require_media_type(request, ("application/json",))
-    raw = await read_limited_body(request, settings_of(request).limits.max_json_bytes)
-    return require_object(parse_json_bytes(raw))
 
 
 async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, status_code: int = 200) -> Response:
@@ -158,7 +152,7 @@ async def act(request: Request) -> Response:
     require_role(user, *ACTING_ROLES)
     await service.visible_feedback(request.path_params["id"], user)  # 404 before 428 for the unseen
     version = expected_version(request)
-    move = parse_tagged(ActionRequest, await json_object(request), "action").root
+    move = parse_tagged(ActionRequest, await read_json_object(request), "action").root
     actor = service.Actor(user, settings_of(request).workflow.review_required)
     feedback = await service.perform(request.path_params["id"], move, actor, version, now_of(request))
     return await detail_reply(request, feedback, user)
@@ -174,7 +168,7 @@ async def act(request: Request) -> Response:
 async def bulk_act(request: Request) -> Response:
     user = await current_staff(request)
     require_role(user, Role.COORDINATOR)
-    move = parse_tagged(BulkRequest, await json_object(request), "action").root
+    move = parse_tagged(BulkRequest, await read_json_object(request), "action").root
     actor = service.Actor(user, settings_of(request).workflow.review_required)
     results = await bulk.perform_many(move, actor, now_of(request), request_language(request))
     return json_response(BulkReply(results=results))
@@ -190,7 +184,7 @@ async def bulk_act(request: Request) -> Response:
 async def reject_spam(request: Request) -> Response:
     user = await current_staff(request)
     require_role(user, Role.COORDINATOR)
-    data = parse_model(SpamRejectRequest, await json_object(request))
+    data = parse_model(SpamRejectRequest, await read_json_object(request))
     source = spam.Source.of(data.device_id, data.client_address)
     ids = await spam.reject_spam(source, data.since, data.note, user, now_of(request))
     return json_response(SpamRejectReply(rejected=len(ids), ids=ids if len(ids) <= spam.IDS_SHOWN else None))
@@ -207,7 +201,7 @@ async def reject_spam(request: Request) -> Response:
 async def create_offline(request: Request) -> Response:
     user = await current_staff(request)
     require_role(user, Role.COORDINATOR)
-    data = parse_model(StaffFeedbackCreate, await json_object(request))
+    data = parse_model(StaffFeedbackCreate, await read_json_object(request))
     outcome = await submission.submit(
         submission.Submission(data),
         storage=storage_of(request),

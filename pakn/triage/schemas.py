@@ -6,7 +6,7 @@ from datetime import datetime
 from ipaddress import ip_address
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, RootModel, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, RootModel, field_validator, model_validator
 
 from pakn.core.routing import RowId
 from pakn.core.text import LineStr, TextStr
@@ -22,42 +22,42 @@ PriorityName = Literal["urgent", "normal", "complex"]
 RejectReason = Literal["incomplete", "out_of_scope", "complaint_or_denunciation", "spam", "other"]
 
 
-class Assign(StrictInput):
+class Move(StrictInput):
+    """An action on a report; each may carry an internal note for the record."""
+
+    note: Note = ""
+
+
+class Assign(Move):
     action: Literal["assign"]
     agency: AgencyCode
     category: CategoryCode | None = None
     priority: PriorityName | None = None
-    note: Note = ""
 
 
-class Reject(StrictInput):
+class Reject(Move):
     action: Literal["reject"]
     reason: RejectReason
-    note: Note = ""
 
 
-class Merge(StrictInput):
+class Merge(Move):
     action: Literal["merge"]
     duplicate_of: RowId
-    note: Note = ""
 
 
-class Reassign(StrictInput):
+class Reassign(Move):
     action: Literal["reassign"]
     agency: AgencyCode
-    note: Note = ""
 
 
-class RequestInfo(StrictInput):
+class RequestInfo(Move):
     action: Literal["request_info"]
     message: RequiredNote
-    note: Note = ""
 
 
-class AnswerIn(StrictInput):
+class AnswerIn(Move):
     action: Literal["answer"]
     answer: Annotated[TextStr, Field(min_length=10, max_length=10000)]
-    note: Note = ""
 
 
 class NoteRequired(StrictInput):
@@ -65,22 +65,19 @@ class NoteRequired(StrictInput):
     note: RequiredNote
 
 
-class Plain(StrictInput):
+class Plain(Move):
     action: Literal["start", "approve", "close"]
-    note: Note = ""
 
 
-class SetCategory(StrictInput):
+class SetCategory(Move):
     action: Literal["set_category"]
     category: CategoryCode
-    note: Note = ""
 
 
-class SetPriority(StrictInput):
+class SetPriority(Move):
     action: Literal["set_priority"]
     priority: PriorityName
     urgent: bool | None = None
-    note: Note = ""
 
 
 def iso_instant(value: object) -> object:
@@ -97,18 +94,16 @@ def iso_instant(value: object) -> object:
     return parsed
 
 
-class Extend(StrictInput):
+# An instant as JSON writes it: ISO 8601 with its offset.
+Instant = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(iso_instant)]
+
+
+class Extend(Move):
     """A coordinator gives more time: a new instant (with its offset), and why."""
 
     action: Literal["extend"]
-    deadline: Annotated[AwareDatetime, Field(strict=False)]
+    deadline: Instant
     reason: RequiredNote
-    note: Note = ""
-
-    @field_validator("deadline", mode="before")
-    @classmethod
-    def _iso_instant(cls, value: object) -> object:
-        return iso_instant(value)
 
 
 ActionIn = Annotated[
@@ -167,13 +162,8 @@ class SpamRejectRequest(StrictInput):
 
     device_id: Annotated[LineStr, Field(min_length=1, max_length=200)] | None = None
     client_address: Annotated[str, Field(max_length=64)] | None = None
-    since: Annotated[AwareDatetime, Field(strict=False)]
+    since: Instant
     note: Note = ""
-
-    @field_validator("since", mode="before")
-    @classmethod
-    def _iso_instant(cls, value: object) -> object:
-        return iso_instant(value)
 
     @field_validator("client_address")
     @classmethod

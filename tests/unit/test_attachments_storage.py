@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pakn.attachments import LocalStorage, Storage, new_key
+from pakn.attachments import LocalStorage, new_key
 
 
 def test_new_key_groups_by_year_and_month_with_a_random_name() -> None:
@@ -24,12 +24,6 @@ def test_new_key_groups_by_year_and_month_with_a_random_name() -> None:
 def test_new_key_refuses_odd_extensions(extension: str) -> None:
     with pytest.raises(ValueError):
         new_key(extension, datetime(2026, 1, 1))
-
-
-def test_local_storage_satisfies_the_storage_protocol(tmp_path: Path) -> None:
-    storage: Storage = LocalStorage(tmp_path)  # checked by mypy; runtime just constructs
-
-    assert isinstance(storage, LocalStorage)
 
 
 async def test_saved_content_can_be_read_back_from_under_the_root(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pakn import db
-from pakn.cli import database_ready, load_settings
+from pakn.console import database_ready, load_settings
 from pakn.settings import Settings
 from pakn.triage.intelligence import evaluate, training
 from pakn.triage.intelligence.intake import configure

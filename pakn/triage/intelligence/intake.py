@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Priority
 from pakn.models import AdminUnit
 from pakn.reference.cache import categories
@@ -95,7 +96,7 @@ async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None
     if report.category is None and ranked and await categories.is_active(ranked[0].code):
         fields["suggested_category_id"] = ranked[0].code
     if danger.urgent:
-        fields.update(urgent=True, priority=Priority.URGENT, **_urgent_deadline(report.category, now))
+        fields.update(urgent=True, priority=Priority.URGENT, **intake_fields(report.category, now, Priority.URGENT))
     return fields
 
 
@@ -116,20 +117,6 @@ def _read_text(
             urgency(engine, title, content),
         )
     return found[2], found[3]
-
-
-def _urgent_deadline(category: str | None, now: datetime) -> dict[str, Any]:
-    """The assign deadline of an urgent report (the deadlines module's policy)."""
-    from pakn.deadlines.policy import Kind
-    from pakn.deadlines.service import current_policy
-
-    policy = current_policy()
-    deadline = policy.deadline(Kind.ASSIGN, now, category, Priority.URGENT)
-    return {
-        "deadline": deadline,
-        "deadline_kind": Kind.ASSIGN.value,
-        "due_soon_at": policy.due_soon_at(deadline, category, Priority.URGENT),
-    }
 
 
 def scope_of(config: TriageConfig) -> duplicates.Scope:
