@@ -7,11 +7,13 @@ PostgreSQL, in separate processes (Tortoise caches SQL per connection name).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -44,6 +46,29 @@ WRITTEN_TABLES = (
     "sign_in_throttle",
     "api_client",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own,
+    `<PAKN_TEST_DATABASE_URL's database>_<worker>`, made afresh; set in the
+    environment so that servers the tests start (`<that>_served`...) follow it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("PAKN_TEST_DATABASE_URL", "")
+    if worker and not url.startswith("sqlite") and url:
+        os.environ["PAKN_TEST_DATABASE_URL"] = asyncio.run(_worker_database(url, worker))
+
+
+async def _worker_database(url: str, worker: str) -> str:
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{worker}"
+    admin = urlunsplit(parts._replace(scheme="postgres", query=""))
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session", autouse=True)
