@@ -86,7 +86,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestContextMiddleware)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

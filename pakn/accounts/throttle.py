@@ -97,7 +97,7 @@ def block_seconds(failures: int, limit: int, config: AuthConfig) -> int:
     if failures < limit:
         return 0
     doublings = min(failures - limit, MAX_DOUBLINGS)
-    return min(config.first_block_seconds * 2**doublings, config.block_minutes * 60)
+    return int(min(config.first_block_seconds * 2**doublings, config.block_minutes * 60))
 
 
 def is_known(row: SignInThrottle | None, now: datetime, config: AuthConfig) -> bool:

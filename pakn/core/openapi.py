@@ -195,7 +195,7 @@ def _openapi_path(path: str) -> str:
     return "/".join(parts)
 
 
-Refs = dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
+Refs = Mapping[tuple[Any, JsonSchemaMode], dict[str, Any]]  # as models_json_schema returns them
 
 
 def _reply_models(reply: Reply) -> tuple[type[BaseModel], ...]:

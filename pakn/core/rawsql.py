@@ -27,7 +27,8 @@ M = TypeVar("M", bound=Model)
 
 
 def connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
 
 
 def is_postgres(client: BaseDBAsyncClient) -> bool:
@@ -85,7 +86,7 @@ def _layout(model: type[Model], given: tuple[str, ...]) -> _Layout:
             computed.append((column, partial(_default, field)))
         else:
             names.append(column)
-            constants.append(field.to_db_value(field.default, None))
+            constants.append(field.to_db_value(field.default, model))
     names.extend(column for column, _ in computed)
     return _Layout(tuple(names), tuple(converters), tuple(constants), tuple(default for _, default in computed))
 
@@ -105,12 +106,12 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _to_db(field: Field, value: Any) -> Any:
-    return field.to_db_value(value, None)
+def _to_db(field: Field[Any], value: Any) -> Any:
+    return field.to_db_value(value, field.model)
 
 
-def _default(field: Field) -> Any:
-    return field.to_db_value(field.default(), None)
+def _default(field: Field[Any]) -> Any:
+    return field.to_db_value(field.default(), field.model)
 
 
 def value(model: type[Model], name: str, python_value: Any) -> Any:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 from pakn.deadlines.calendar import WorkingCalendar
 from pakn.domain.channels import Priority
@@ -28,6 +29,15 @@ class DeadlineState(StrEnum):
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+
+
+# The same, as the replies' schemas write it.
+StateName = Literal["on_track", "due_soon", "overdue"]
+STATE_NAMES: dict[DeadlineState, StateName] = {
+    DeadlineState.ON_TRACK: "on_track",
+    DeadlineState.DUE_SOON: "due_soon",
+    DeadlineState.OVERDUE: "overdue",
+}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pakn.core.problems import field_problem
-from pakn.deadlines.policy import DeadlinePolicy, Kind, deadline_state, level
+from pakn.deadlines.policy import STATE_NAMES, DeadlinePolicy, Kind, StateName, deadline_state, level
 from pakn.domain.channels import Priority
 from pakn.domain.status import HANDLED, Status
 from pakn.models import Feedback
@@ -152,9 +152,9 @@ def _refresh_due_soon(feedback: Feedback, policy: DeadlinePolicy) -> None:
     feedback.due_soon_at = policy.due_soon_at(feedback.deadline, feedback.category_id, _level(feedback))
 
 
-def state_of(feedback: Feedback, now: datetime) -> str | None:
+def state_of(feedback: Feedback, now: datetime) -> StateName | None:
     """The report's `deadline_state` for the views, as of `now`."""
     state = deadline_state(
         Status(feedback.status), feedback.deadline, feedback.due_soon_at, feedback.info_requested_at, now
     )
-    return state.value if state else None
+    return STATE_NAMES[state] if state else None

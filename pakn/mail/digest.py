@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pakn.domain.roles import Role
@@ -129,10 +130,10 @@ async def leader_addresses() -> list[str]:
     addresses = await StaffUser.filter(
         is_active=True, role__in=[Role.COORDINATOR, Role.VIEWER], email__isnull=False
     ).values_list("email", flat=True)
-    return sorted({address for address in addresses if address})
+    return sorted({str(address) for address in addresses if address})
 
 
-async def ranking(week: Week, tz: ZoneInfo) -> list[dict]:
+async def ranking(week: Week, tz: ZoneInfo) -> list[dict[str, Any]]:
     """Every active agency by its backlog as the week closed: the most overdue
     first, then the most still open, then by name; the unassigned reports last,
     unranked. Leaders read it to chase: a quiet week (few new reports) must
@@ -150,7 +151,7 @@ async def ranking(week: Week, tz: ZoneInfo) -> list[dict]:
     return lines
 
 
-def _line(row: BreakdownRow, backlog: BreakdownRow | None) -> dict:
+def _line(row: BreakdownRow, backlog: BreakdownRow | None) -> dict[str, Any]:
     still_open = backlog.in_progress + backlog.waiting if backlog else 0
     return {
         "rank": None,
@@ -161,12 +162,12 @@ def _line(row: BreakdownRow, backlog: BreakdownRow | None) -> dict:
     }
 
 
-async def _with_agency_names(listed: list[Listed]) -> list[dict]:
+async def _with_agency_names(listed: list[Listed]) -> list[dict[str, Any]]:
     names = await labels("agency", list({item.agency for item in listed}))
     return [{"item": item, "agency": names[item.agency]} for item in listed]
 
 
-async def _queue(key: str, kind: str, recipients: list[str], title: str, context: dict, now: datetime) -> int:
+async def _queue(key: str, kind: str, recipients: list[str], title: str, context: dict[str, Any], now: datetime) -> int:
     text, html = render(kind, **context)
     inserted = await enqueue(
         dedupe_key=key, kind=kind, recipients=recipients, subject=title, text=text, html=html, now=now

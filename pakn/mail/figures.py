@@ -141,7 +141,8 @@ async def due_soon(agency: str, as_of: datetime, days: int = 7) -> tuple[list[Li
 
 
 def _listed(row: Feedback, as_of: datetime) -> Listed:
-    late = (as_of - row.deadline).total_seconds() / 86400
+    deadline = row.deadline or as_of  # the queries list reports with a deadline only
+    late = (as_of - deadline).total_seconds() / 86400
     # Any part of a day past the deadline counts as a day overdue.
     title = row.title or row.content[:80]
-    return Listed(row.tracking_code, title, row.deadline, max(math.ceil(late), 0), row.agency_id)
+    return Listed(row.tracking_code, title, deadline, max(math.ceil(late), 0), row.agency_id)

@@ -22,6 +22,8 @@ cannot declare an operator class, and the point index is PostgreSQL's alone),
 so the autodetector never sees them.
 """
 
+from typing import Any
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
@@ -34,7 +36,7 @@ INDEXES = (
 )
 
 
-async def create_search_indexes(apps, schema_editor) -> None:
+async def create_search_indexes(apps: Any, schema_editor: Any) -> None:
     if schema_editor.client.capabilities.dialect != "postgres":
         return
     await schema_editor._run_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -46,7 +48,7 @@ async def create_search_indexes(apps, schema_editor) -> None:
         await schema_editor._run_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "feedback" {definition}')
 
 
-async def drop_search_indexes(apps, schema_editor) -> None:
+async def drop_search_indexes(apps: Any, schema_editor: Any) -> None:
     if schema_editor.client.capabilities.dialect != "postgres":
         return
     for name, _ in INDEXES:

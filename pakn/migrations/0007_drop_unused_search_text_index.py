@@ -3,18 +3,20 @@ compact copy (pakn/triage/intelligence/search.py), and every report written or
 assessed paid for keeping the unused index (bench/README.md, "Submission").
 PostgreSQL only, as migration 0004 that made it."""
 
+from typing import Any
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 NAME = "feedback_search_text_trgm"
 
 
-async def drop_index(apps, schema_editor) -> None:
+async def drop_index(apps: Any, schema_editor: Any) -> None:
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql(f'DROP INDEX IF EXISTS "{NAME}"')
 
 
-async def restore_index(apps, schema_editor) -> None:
+async def restore_index(apps: Any, schema_editor: Any) -> None:
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql(
             f'CREATE INDEX IF NOT EXISTS "{NAME}" ON "feedback" USING gin ("search_text" gin_trgm_ops)'

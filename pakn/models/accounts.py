@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -13,7 +15,7 @@ class Agency(Model):
     code = fields.CharField(primary_key=True, max_length=64)
     name = fields.CharField(max_length=200)
     # Addresses that receive the agency's weekly status e-mail.
-    emails = fields.JSONField(default=list)
+    emails: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_active = fields.BooleanField(default=True)
     created_at = UtcDatetimeField()
     updated_at = UtcDatetimeField()
@@ -32,10 +34,11 @@ class StaffUser(Model):
     agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
         "models.Agency", related_name="staff", null=True, on_delete=fields.RESTRICT
     )
+    agency_id: str | None  # the column itself, for type checkers (Tortoise sets it)
     is_active = fields.BooleanField(default=True)
     created_at = UtcDatetimeField()
     updated_at = UtcDatetimeField()
-    last_login_at = UtcDatetimeField(null=True)
+    last_login_at: datetime | None = UtcDatetimeField(null=True)
 
     class Meta:
         table = "staff_user"
@@ -49,10 +52,11 @@ class StaffToken(Model):
     user: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = UtcDatetimeField()
     expires_at = UtcDatetimeField()
-    revoked_at = UtcDatetimeField(null=True)
+    revoked_at: datetime | None = UtcDatetimeField(null=True)
 
     class Meta:
         table = "staff_token"
@@ -70,9 +74,9 @@ class SignInThrottle(Model):
     account = fields.CharField(max_length=150, null=True)
     address = fields.CharField(max_length=190, null=True)
     failures = fields.IntField(default=0)
-    last_failed_at = UtcDatetimeField(null=True)
-    blocked_until = UtcDatetimeField(null=True)
-    signed_in_at = UtcDatetimeField(null=True)
+    last_failed_at: datetime | None = UtcDatetimeField(null=True)
+    blocked_until: datetime | None = UtcDatetimeField(null=True)
+    signed_in_at: datetime | None = UtcDatetimeField(null=True)
 
     class Meta:
         table = "sign_in_throttle"

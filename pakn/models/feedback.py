@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 from pakn.models.fields import UtcDatetimeField
+
+if TYPE_CHECKING:  # the related models, for the relations' types only
+    from pakn.models.accounts import Agency, StaffUser
+    from pakn.models.operations import ApiClient
+    from pakn.models.reference import AdminUnit, Category
 
 
 class Feedback(Model):
@@ -17,9 +25,10 @@ class Feedback(Model):
 
     title = fields.CharField(max_length=200, default="")
     content = fields.TextField()
-    category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    category_id: str | None  # each foreign key's column, for type checkers (Tortoise sets it)
     status = fields.CharEnumField(Status, max_length=20, default=Status.RECEIVED)
     priority = fields.CharEnumField(Priority, max_length=10, default=Priority.NORMAL)
     urgent = fields.BooleanField(default=False)
@@ -28,9 +37,10 @@ class Feedback(Model):
     lat = fields.FloatField(null=True)
     lon = fields.FloatField(null=True)
     address = fields.CharField(max_length=500, default="")
-    admin_unit: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    admin_unit: fields.ForeignKeyNullableRelation[AdminUnit] = fields.ForeignKeyField(
         "models.AdminUnit", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    admin_unit_id: str | None
 
     contact_name = fields.CharField(max_length=200, null=True)
     contact_phone = fields.CharField(max_length=32, null=True)
@@ -42,48 +52,52 @@ class Feedback(Model):
     client_address = fields.CharField(max_length=64, null=True)
     is_public = fields.BooleanField(default=True)
 
-    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
         "models.Agency", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    agency_id: str | None
     duplicate_of: fields.ForeignKeyNullableRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="duplicates", null=True, on_delete=fields.RESTRICT
     )
+    duplicate_of_id: int | None
     reject_reason = fields.CharField(max_length=32, null=True)
     answer = fields.TextField(null=True)
     # The current deadline (to assign, then to resolve); kept by the deadlines module,
     # with the instant from which it counts as due soon.
-    deadline = UtcDatetimeField(null=True)
+    deadline: datetime | None = UtcDatetimeField(null=True)
     deadline_kind = fields.CharField(max_length=10, null=True)  # "assign" | "resolve"
-    due_soon_at = UtcDatetimeField(null=True)
+    due_soon_at: datetime | None = UtcDatetimeField(null=True)
     # Case- and diacritic-folded tracking code, title and content, for search, and
     # the same without spaces so that run-together input still matches.
     search_text = fields.TextField(default="")
     search_compact = fields.TextField(default="")
     # Triage suggestions computed after intake: categories, agency, duplicates.
-    suggestions = fields.JSONField(null=True)
+    suggestions: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     # When the deferred assessment was stored (DeferredTask "assess"): the lag operators watch.
-    assessed_at = UtcDatetimeField(null=True)
-    suggested_category: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    assessed_at: datetime | None = UtcDatetimeField(null=True)
+    suggested_category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    suggested_category_id: str | None
     # Open311: service attributes and a client-hosted media URL, and the client app.
-    attributes = fields.JSONField(null=True)
+    attributes: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     media_url = fields.CharField(max_length=1000, null=True)
-    api_client: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    api_client: fields.ForeignKeyNullableRelation[ApiClient] = fields.ForeignKeyField(
         "models.ApiClient", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    api_client_id: int | None
 
     # One timestamp per milestone, for deadlines and statistics.
-    assigned_at = UtcDatetimeField(null=True)
-    started_at = UtcDatetimeField(null=True)
-    info_requested_at = UtcDatetimeField(null=True)
-    answered_at = UtcDatetimeField(null=True)
-    resolved_at = UtcDatetimeField(null=True)
-    closed_at = UtcDatetimeField(null=True)
-    rejected_at = UtcDatetimeField(null=True)
+    assigned_at: datetime | None = UtcDatetimeField(null=True)
+    started_at: datetime | None = UtcDatetimeField(null=True)
+    info_requested_at: datetime | None = UtcDatetimeField(null=True)
+    answered_at: datetime | None = UtcDatetimeField(null=True)
+    resolved_at: datetime | None = UtcDatetimeField(null=True)
+    closed_at: datetime | None = UtcDatetimeField(null=True)
+    rejected_at: datetime | None = UtcDatetimeField(null=True)
     # When the report last entered a handled status (resolved, closed, rejected,
     # duplicate); cleared when it is reopened. The statistics count on it.
-    handled_at = UtcDatetimeField(null=True)
+    handled_at: datetime | None = UtcDatetimeField(null=True)
 
     version = fields.IntField(default=1)
     created_at = UtcDatetimeField()
@@ -115,6 +129,7 @@ class FeedbackEvent(Model):
     feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="events", on_delete=fields.CASCADE
     )
+    feedback_id: int
     action = fields.CharField(max_length=32)
     from_status = fields.CharEnumField(Status, max_length=20, null=True)
     to_status = fields.CharEnumField(Status, max_length=20, null=True)
@@ -123,11 +138,12 @@ class FeedbackEvent(Model):
     is_public = fields.BooleanField(default=False)
     # The staff account that acted (None: the citizen or the system), and its
     # username as it was, so that the record survives renames.
-    actor_user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    actor_user: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    actor_user_id: int | None
     actor = fields.CharField(max_length=150, null=True)
-    details = fields.JSONField(null=True)
+    details: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = UtcDatetimeField()
 
     class Meta:
@@ -142,6 +158,7 @@ class Supplement(Model):
     feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="supplements", on_delete=fields.CASCADE
     )
+    feedback_id: int
     content = fields.TextField()
     created_at = UtcDatetimeField()
 
@@ -154,9 +171,11 @@ class Attachment(Model):
     feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="attachments", on_delete=fields.CASCADE
     )
+    feedback_id: int
     supplement: fields.ForeignKeyNullableRelation[Supplement] = fields.ForeignKeyField(
         "models.Supplement", related_name="attachments", null=True, on_delete=fields.CASCADE
     )
+    supplement_id: int | None
     storage_key = fields.CharField(max_length=255, unique=True)
     filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=100)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from pakn.models.fields import UtcDatetimeField
+
+if TYPE_CHECKING:
+    from pakn.models.feedback import Feedback
 
 
 class IdempotencyRecord(Model):
@@ -13,11 +18,12 @@ class IdempotencyRecord(Model):
     key = fields.CharField(max_length=255, unique=True)
     # SHA-256 of the canonical request (JSON payload and attachment digests).
     request_hash = fields.CharField(max_length=64)
-    feedback: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name=False, on_delete=fields.CASCADE
     )
+    feedback_id: int
     # The original reply, less the access token (that is derived again, never stored).
-    response = fields.JSONField()
+    response: fields.JSONField[dict[str, Any]] = fields.JSONField()
     created_at = UtcDatetimeField()
 
     class Meta:

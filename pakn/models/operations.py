@@ -4,19 +4,26 @@ what makes every notice and every e-mail happen exactly once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from pakn.models.fields import UtcDatetimeField
+
+if TYPE_CHECKING:
+    from pakn.models.feedback import Feedback
 
 
 class DeadlineNotice(Model):
     """One warning (due soon) or escalation (overdue) per report, deadline and threshold."""
 
     id = fields.BigIntField(primary_key=True)
-    feedback: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    feedback: fields.ForeignKeyRelation[Feedback] = fields.ForeignKeyField(
         "models.Feedback", related_name="deadline_notices", on_delete=fields.CASCADE
     )
+    feedback_id: int
     threshold = fields.CharField(max_length=16)  # "due_soon" | "overdue"
     deadline = UtcDatetimeField()
     created_at = UtcDatetimeField()
@@ -34,18 +41,18 @@ class OutboxMessage(Model):
     id = fields.BigIntField(primary_key=True)
     dedupe_key = fields.CharField(max_length=255, unique=True)
     kind = fields.CharField(max_length=32)
-    recipients = fields.JSONField()
+    recipients: fields.JSONField[list[str]] = fields.JSONField()
     subject = fields.CharField(max_length=500)
     body_text = fields.TextField()
     body_html = fields.TextField(null=True)
     status = fields.CharField(max_length=10, default="queued")  # queued | sending | sent | failed
     attempts = fields.IntField(default=0)
     next_attempt_at = UtcDatetimeField()
-    locked_until = UtcDatetimeField(null=True)
+    locked_until: datetime | None = UtcDatetimeField(null=True)
     last_error = fields.TextField(null=True)
     message_id = fields.CharField(max_length=255, null=True)
     created_at = UtcDatetimeField()
-    sent_at = UtcDatetimeField(null=True)
+    sent_at: datetime | None = UtcDatetimeField(null=True)
 
     class Meta:
         table = "outbox_message"
@@ -78,8 +85,8 @@ class ApiClient(Model):
     name = fields.CharField(max_length=200)
     key_hash = fields.CharField(max_length=64, unique=True)
     created_at = UtcDatetimeField()
-    revoked_at = UtcDatetimeField(null=True)
-    last_used_at = UtcDatetimeField(null=True)
+    revoked_at: datetime | None = UtcDatetimeField(null=True)
+    last_used_at: datetime | None = UtcDatetimeField(null=True)
 
     class Meta:
         table = "api_client"
@@ -91,7 +98,7 @@ class TriageModel(Model):
     id = fields.BigIntField(primary_key=True)
     kind = fields.CharField(max_length=32)
     payload = fields.BinaryField()
-    metrics = fields.JSONField(null=True)
+    metrics: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     trained_at = UtcDatetimeField()
 
     class Meta:

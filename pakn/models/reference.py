@@ -31,6 +31,7 @@ class AdminUnit(Model):
     parent: fields.ForeignKeyNullableRelation[AdminUnit] = fields.ForeignKeyField(
         "models.AdminUnit", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: str | None
     valid_from = fields.DateField(null=True)
     valid_to = fields.DateField(null=True)
 

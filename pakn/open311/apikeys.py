@@ -11,9 +11,10 @@ from pakn.core.problems import Problem, conflict, not_found
 from pakn.core.text import clean_line
 from pakn.core.validation import LocalizedValueError
 from pakn.models import ApiClient
+from pakn.models.fields import max_length
 
 KEY_PREFIX = "o311_"  # tells an Open311 key apart from staff and citizen tokens
-NAME_MAX = ApiClient._meta.fields_map["name"].max_length
+NAME_MAX = max_length(ApiClient, "name")
 # last_used_at is for the admin's overview: a minute's precision spares a
 # write on every request of a busy client.
 TOUCH_EVERY = timedelta(minutes=1)

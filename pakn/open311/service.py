@@ -148,7 +148,7 @@ async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceReq
 
 async def find_request(raw_id: str, reader: Reader, extensions: bool) -> ServiceRequest:
     code = secrets.normalise_tracking_code(raw_id)
-    feedback = await Feedback.get_or_none(tracking_code=code, **PUBLIC_WHERE) if code else None
+    feedback = await Feedback.filter(tracking_code=code, **PUBLIC_WHERE).first() if code else None
     if feedback is None:
         raise not_found(f"Không có phản ánh công khai mã {raw_id}.", f"No public request {raw_id}.")
     return (await _documents([feedback], reader, extensions))[0]
@@ -158,7 +158,8 @@ async def _known_services(codes: Iterable[str]) -> None:
     """Filtering by a code that never existed is a mistake worth a 404; retired
     categories still filter their old reports."""
     plausible = [code for code in codes if could_be_category(code)]
-    known = set(await Category.filter(code__in=plausible).values_list("code", flat=True)) if plausible else set()
+    found = await Category.filter(code__in=plausible).values_list("code", flat=True) if plausible else []
+    known = {str(code) for code in found}
     for code in codes:
         if code not in known:
             raise unknown_service(code)

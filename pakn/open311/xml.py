@@ -30,7 +30,7 @@ def render(root: str, content: dict[str, Any] | list[Any]) -> bytes:
     """The document `<root>…</root>` for a JSON-ready mapping or list, in UTF-8."""
     element = Element(root)
     _fill(element, content)
-    return tostring(element, encoding="utf-8", xml_declaration=True)
+    return bytes(tostring(element, encoding="utf-8", xml_declaration=True))
 
 
 def _fill(element: Element, value: Any) -> None:

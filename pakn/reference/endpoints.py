@@ -12,6 +12,7 @@ from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.query import CODE_PATTERN, QueryModel, code_parameter, read_query
 from pakn.models import AdminUnit
+from pakn.models.fields import max_length
 from pakn.reference import service
 from pakn.reference.schemas import AdminUnitOut, CategoryOut
 
@@ -25,7 +26,7 @@ class AdminUnitList(BaseModel):
 
 
 CACHE = {"Cache-Control": "public, max-age=3600"}
-ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
+ADMIN_UNIT_CODE_MAX = max_length(AdminUnit, "code")
 
 
 class AdminUnitQuery(QueryModel):

@@ -54,5 +54,5 @@ class AdminUnitOut(BaseModel):
             division_type=unit.division_type,
             level=unit.level,
             # The raw foreign key: no query for the parent row.
-            parent_code=unit.parent_id,  # type: ignore[attr-defined]
+            parent_code=unit.parent_id,
         )

@@ -85,7 +85,7 @@ async def seed_admin_units(province_codes: list[str]) -> int:
     async with in_transaction() as connection:
         # All codes, not just the candidates: fewer bound parameters than an IN
         # list of ~3,300, and the table stays small (a few thousand rows).
-        existing = set(await AdminUnit.all().using_db(connection).values_list("code", flat=True))
+        existing = {str(code) for code in await AdminUnit.all().using_db(connection).values_list("code", flat=True)}
         missing = [unit for unit in units if unit.code not in existing]
         if missing:
             # Provinces come first in `units`, so parents precede their communes.

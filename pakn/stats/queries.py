@@ -190,7 +190,7 @@ async def aggregate(
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     text, values = build(f, tz, by, conditions, days, postgres)
-    rows = await connection.execute_query_dict(text, values)
+    rows: list[dict[str, Any]] = await connection.execute_query_dict(text, values)
     for row in rows:
         row["key"] = _key(row["key"], by)
     return rows
@@ -199,7 +199,7 @@ async def aggregate(
 def _key(value: Any, by: str | None) -> str | None:
     """Weeks by their Monday (YYYY-MM-DD), months as YYYY-MM: SQLite gives text, PostgreSQL dates."""
     if value is None or by not in ("week", "month"):
-        return value
+        return None if value is None else str(value)
     text = value.isoformat() if isinstance(value, date) else str(value)
     return text[:7] if by == "month" else text[:10]
 

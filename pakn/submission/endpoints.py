@@ -22,6 +22,7 @@ from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.models import AdminUnit, Attachment, Category, Feedback
+from pakn.models.fields import max_length
 from pakn.submission import intake, service, supplements, tracking
 from pakn.submission.schemas import (
     FeedbackCreate,
@@ -36,8 +37,8 @@ from pakn.submission.schemas import (
 )
 from pakn.submission.views import ViewContext
 
-CATEGORY_CODE_MAX = Category._meta.fields_map["code"].max_length
-ADMIN_UNIT_CODE_MAX = AdminUnit._meta.fields_map["code"].max_length
+CATEGORY_CODE_MAX = max_length(Category, "code")
+ADMIN_UNIT_CODE_MAX = max_length(AdminUnit, "code")
 SEARCH_MAX = 200
 FEEDBACK_PATH = "/api/v1/feedback"
 
@@ -88,7 +89,7 @@ async def view_context(request: Request) -> ViewContext:
 )
 async def create_feedback(request: Request) -> Response:
     settings = settings_of(request)
-    received = await intake.read_submission(request, settings.limits)
+    received: intake.Intake[FeedbackCreate] = await intake.read_submission(request, settings.limits)
     await rate_limit(request, Door.SUBMIT, received.data.device_id)
     key = intake.idempotency_key(request, received.data, settings.limits.idempotency_key_max_length)
     submission = service.Submission(

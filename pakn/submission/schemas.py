@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pakn.core.text import EMAIL, LineStr, TextStr
 from pakn.core.validation import LocalizedValueError
+from pakn.deadlines.policy import StateName
 from pakn.geo import in_vietnam
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{7,18}[0-9]$")
@@ -151,7 +152,7 @@ class FeedbackPrivate(FeedbackPublic):
     # The deadline in force (to assign, then to resolve) and where the report
     # stands against it: on_track | due_soon | overdue, null once handled.
     deadline: datetime | None
-    deadline_state: Literal["on_track", "due_soon", "overdue"] | None
+    deadline_state: StateName | None
     channel: str
     is_public: bool
     attachments: list[AttachmentOut]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -114,7 +115,7 @@ async def public_feed(query: FeedFilter, ctx: ViewContext) -> FeedbackPage:
     squeezed = compact(query.q) if found is not None and query.q else ""
     if found is not None:
         rows = rows.filter(found)
-    after: tuple[datetime, int] | None = FEED_CURSOR.decode(query.cursor)  # type: ignore[assignment]
+    after = FEED_CURSOR.decode(query.cursor)
     page, more_after = await _scan(rows.order_by("-resolved_at", "-id"), after, squeezed, query.limit)
     events = await _events_by_feedback([item.id for item in page])
     items = [public_view(item, events.get(item.id, []), ctx) for item in page]
@@ -131,7 +132,7 @@ def _shows(feedback: Feedback, squeezed: str) -> bool:
 
 
 async def _scan(
-    rows: QuerySet[Feedback], after: tuple[datetime, int] | None, squeezed: str, limit: int
+    rows: QuerySet[Feedback], after: tuple[Any, ...] | None, squeezed: str, limit: int
 ) -> tuple[list[Feedback], Feedback | None]:
     """Up to `limit` rows that `_shows`, and the row to continue after when there
     may be more. A search skips the rows matched only through masked text, so it
@@ -150,7 +151,7 @@ async def _scan(
     return shown, batch[-1]
 
 
-def _after(rows: QuerySet[Feedback], after: tuple[datetime, int] | None) -> QuerySet[Feedback]:
+def _after(rows: QuerySet[Feedback], after: tuple[Any, ...] | None) -> QuerySet[Feedback]:
     if after is None:
         return rows
     at, last_id = after

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pakn.deadlines.service import state_of
@@ -85,9 +86,7 @@ def private_view(
     )
 
 
-def _common(
-    feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext, *, masked: bool
-) -> dict[str, object]:
+def _common(feedback: Feedback, events: Iterable[FeedbackEvent], ctx: ViewContext, *, masked: bool) -> dict[str, Any]:
     def text(value: str) -> str:
         return public_text(value) if masked else value
 
@@ -119,9 +118,10 @@ def _info_request(feedback: Feedback, events: Iterable[FeedbackEvent], ctx: View
     asked = [event for event in events if event.action == "request_info" and event.details]
     if not asked:
         return None
+    last = asked[-1]
     return InfoRequestOut(
-        message=str(asked[-1].details.get("message", "")),
-        requested_at=asked[-1].created_at.astimezone(ctx.tz),
+        message=str((last.details or {}).get("message", "")),
+        requested_at=last.created_at.astimezone(ctx.tz),
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Case, F, Q, Subquery, When
@@ -99,8 +100,10 @@ def _reached(field: str, now: datetime) -> Q:
     """`field` is reached as of the report's own clock: now, or, while it waits
     for the citizen, the moment the information was asked for (the clock stops;
     pakn.deadlines.policy.deadline_state says the same in Python)."""
-    running = ~Q(status=Status.INFO_REQUESTED.value) & Q(**{f"{field}__lte": _utc(now)})
-    paused = Q(status=Status.INFO_REQUESTED.value) & Q(**{f"{field}__lte": F("info_requested_at")})
+    until_now: dict[str, Any] = {f"{field}__lte": _utc(now)}
+    until_paused: dict[str, Any] = {f"{field}__lte": F("info_requested_at")}
+    running = ~Q(status=Status.INFO_REQUESTED.value) & Q(**until_now)
+    paused = Q(status=Status.INFO_REQUESTED.value) & Q(**until_paused)
     return running | paused
 
 

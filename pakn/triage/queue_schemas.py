@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from pakn.core.query import CODE_PATTERN, Flag, PageQuery, QueryModel
 from pakn.core.validation import LocalizedValueError
+from pakn.deadlines.policy import StateName
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 
@@ -71,7 +72,7 @@ class QueueFilters(QueryModel):
     admin_unit: str | None = Field(None, max_length=16, pattern=CODE_PATTERN)
     urgent: Flag | None = None
     overdue: Flag | None = None
-    deadline_state: Literal["on_track", "due_soon", "overdue"] | None = None
+    deadline_state: StateName | None = None
     created_from: date | datetime | None = None
     created_to: date | datetime | None = None
     q: str | None = Field(None, max_length=200)

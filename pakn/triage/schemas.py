@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, RootModel
 from pakn.core.routing import RowId
 from pakn.core.text import LineStr, TextStr
 from pakn.core.validation import LocalizedValueError
+from pakn.deadlines.policy import StateName
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
 from pakn.triage.intelligence.schemas import Assessment, Suggestions
 
@@ -245,7 +246,7 @@ class FeedbackStaff(BaseModel):
     client_address: str | None  # staff-only, like device_id: the source, for spam
     deadline: datetime | None
     # on_track | due_soon | overdue; null once handled or without a deadline.
-    deadline_state: Literal["on_track", "due_soon", "overdue"] | None
+    deadline_state: StateName | None
     created_at: datetime
     updated_at: datetime
     assigned_at: datetime | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pakn.deadlines.service import state_of
@@ -33,6 +34,10 @@ MILESTONES = (
 
 def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz) if value else None
+
+
+def _milestones(feedback: Feedback, tz: ZoneInfo) -> dict[str, Any]:
+    return {name: _local(getattr(feedback, name), tz) for name in MILESTONES}
 
 
 def staff_view(
@@ -74,7 +79,7 @@ def staff_view(
         is_public=feedback.is_public,
         device_id=feedback.device_id,
         client_address=feedback.client_address,
-        **{name: _local(getattr(feedback, name), tz) for name in MILESTONES},
+        **_milestones(feedback, tz),
         deadline_state=state_of(feedback, now),
         attachments=[attachment_view(feedback, item, attachment_url) for item in attachments],
         supplements=[

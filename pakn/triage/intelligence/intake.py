@@ -134,5 +134,6 @@ async def _units(code: str | None) -> tuple[str, ...]:
     units: list[str] = []
     while code and code not in units and len(units) < 4:
         units.append(code)
-        code = await AdminUnit.filter(code=code).first().values_list("parent_id", flat=True)
+        unit = await AdminUnit.get_or_none(code=code)
+        code = unit.parent_id if unit else None
     return tuple(units)

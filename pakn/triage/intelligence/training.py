@@ -52,7 +52,7 @@ async def decisions(limit: int) -> tuple[list[Sample], list[str]]:
 
 def choose_alpha(
     engine: Engine, texts: list[Sample], labels: list[str], folds: int = 5
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[float, float]]:
     """The model's share in the blend that classifies best the reports each
     fold's model did not see; with accuracy by share, for the metrics."""
     counts = Counter(labels)
