@@ -17,14 +17,14 @@ from pakn.accounts import endpoints as accounts
 from pakn.accounts.service import sync_agencies
 from pakn.attachments.budget import upload_budget
 from pakn.attachments.storage import LocalStorage
+from pakn.core import context
 from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
 from pakn.core.openapi import build_spec
 from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
-from pakn.deadlines.service import configure as configure_deadlines
+from pakn.deadlines.service import current_policy
 from pakn.health import endpoints as health
-from pakn.mail.config import configure as configure_mail
 from pakn.open311 import admin as open311_admin
 from pakn.open311 import endpoints as open311
 from pakn.reference import endpoints as reference
@@ -35,7 +35,7 @@ from pakn.stats import endpoints as stats
 from pakn.submission import endpoints as submission
 from pakn.triage import endpoints as triage
 from pakn.triage import queue_endpoints as queue
-from pakn.triage.intelligence.intake import configure as configure_triage
+from pakn.triage.intelligence.intake import current_engine
 
 
 def api_routes() -> list[BaseRoute]:
@@ -90,9 +90,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         lifespan=lifespan,
     )
     app.state.settings = settings
-    configure_mail(settings)  # mail jobs in this process use these settings
-    configure_deadlines(settings)  # so do the deadline hooks and jobs
-    configure_triage(settings)  # and intake's suggestions (rules, agencies, duplicates)
+    # Jobs, deadline hooks, the assessment and the mail sender of this process read these;
+    # the policy and the engine are built now, so a bad calendar or rules file stops start-up.
+    context.install(settings)
+    current_policy()
+    current_engine()
     app.state.storage = LocalStorage(settings.media_dir)
     app.state.server_key = settings.resolved_secret_key()
     app.state.rate_limiter = Limiter.from_settings(settings)  # memory, or Redis with PAKN_REDIS_URL

@@ -17,36 +17,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from pakn.core import context
 from pakn.core.problems import field_problem
 from pakn.deadlines.policy import STATE_NAMES, DeadlinePolicy, Kind, StateName, deadline_state, level
 from pakn.domain.channels import Priority
 from pakn.domain.status import HANDLED, Status
 from pakn.models import Feedback
-from pakn.settings import Settings
 from pakn.triage.workflow import Action
-
-_installed: DeadlinePolicy | None = None
 
 RESTART_RESOLVE = frozenset({Action.ASSIGN, Action.REASSIGN, Action.REOPEN})
 MAX_EXTENSION = timedelta(days=366)
 
 
-def install(policy: DeadlinePolicy) -> None:
-    global _installed
-    _installed = policy
-
-
-def configure(settings: Settings) -> None:
-    """Install the policy of these settings for this process (create_app, the scheduler)."""
-    install(DeadlinePolicy.from_settings(settings))
-
-
 def current_policy() -> DeadlinePolicy:
-    """The installed policy; a bare script without one gets the environment's."""
-    global _installed
-    if _installed is None:
-        _installed = DeadlinePolicy.from_settings(Settings())
-    return _installed
+    """The policy of the process's settings (pakn/core/context.py)."""
+    return context.derived(DeadlinePolicy.from_settings)
 
 
 def intake_fields(category: str | None, now: datetime, priority: Priority = Priority.NORMAL) -> dict[str, Any]:

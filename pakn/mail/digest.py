@@ -1,7 +1,7 @@
 """The weekly status e-mail (Monday, for the week before).
 
 Scheduler contract: the `weekly-digest` job calls `await send_weekly_digests(now)`
-(settings as for `flush_outbox`, see pakn/mail/config.py); it returns how many
+(settings as for `flush_outbox`: those of pakn/core/context.py); it returns how many
 messages it queued. It always targets the last week completed as of `now`, so
 a run on Tuesday after Monday's was missed still queues that week's digests,
 and any later run queues nothing more: each message's dedupe key names the
@@ -20,9 +20,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pakn.core import context
 from pakn.domain.roles import Role
 from pakn.mail import figures
-from pakn.mail.config import current_settings
 from pakn.mail.figures import Listed, Week, last_completed_week
 from pakn.mail.outbox import enqueue
 from pakn.mail.render import render
@@ -54,7 +54,7 @@ def province_key(week: Week) -> str:
 async def send_weekly_digests(now: datetime, settings: Settings | None = None) -> int:
     """Queue the digests of the last completed week; each one on its own, so
     one agency's failure does not stop the others."""
-    tz = (settings or current_settings()).tz
+    tz = (settings or context.settings()).tz
     week = last_completed_week(now, tz)
     queued = 0
     for agency in await Agency.filter(is_active=True).order_by("code"):
@@ -85,7 +85,7 @@ async def queue_agency_digest(agency: Agency, week: Week, tz: ZoneInfo, now: dat
     overdue, overdue_total = await figures.overdue(agency.code, as_of)
     due, due_total = await figures.due_soon(agency.code, as_of)
     series = await figures.trend(week, tz, agency.code, TREND_WEEKS)
-    context = {
+    values = {
         "audience": agency.name,
         "week": week,
         "period": fmt.period(week.start, week.end),
@@ -100,7 +100,7 @@ async def queue_agency_digest(agency: Agency, week: Week, tz: ZoneInfo, now: dat
         "trend": trend_points(series),
         "tz": tz,
     }
-    return await _queue(key, "digest_agency", recipients, subject(week, agency.name), context, now)
+    return await _queue(key, "digest_agency", recipients, subject(week, agency.name), values, now)
 
 
 async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
@@ -110,7 +110,7 @@ async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
         return 0
     backlog = await figures.backlog_summary(week, tz)
     overdue, overdue_total = await figures.overdue(None, week.closes_at(tz))
-    context = {
+    values = {
         "audience": PROVINCE,
         "week": week,
         "period": fmt.period(week.start, week.end),
@@ -123,7 +123,7 @@ async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
         "trend": trend_points(await figures.trend(week, tz, None, TREND_WEEKS)),
         "tz": tz,
     }
-    return await _queue(key, "digest_province", recipients, subject(week, PROVINCE), context, now)
+    return await _queue(key, "digest_province", recipients, subject(week, PROVINCE), values, now)
 
 
 async def leader_addresses() -> list[str]:
@@ -167,8 +167,8 @@ async def _with_agency_names(listed: list[Listed]) -> list[dict[str, Any]]:
     return [{"item": item, "agency": names[item.agency]} for item in listed]
 
 
-async def _queue(key: str, kind: str, recipients: list[str], title: str, context: dict[str, Any], now: datetime) -> int:
-    text, html = render(kind, **context)
+async def _queue(key: str, kind: str, recipients: list[str], title: str, values: dict[str, Any], now: datetime) -> int:
+    text, html = render(kind, **values)
     inserted = await enqueue(
         dedupe_key=key, kind=kind, recipients=recipients, subject=title, text=text, html=html, now=now
     )

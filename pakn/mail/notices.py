@@ -15,8 +15,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from pakn.core import context
 from pakn.domain.status import Status
-from pakn.mail.config import current_settings
 from pakn.mail.outbox import enqueue, message_row
 from pakn.mail.render import render
 from pakn.models import Feedback
@@ -48,7 +48,7 @@ def received_message(feedback: Feedback, now: datetime) -> dict[str, Any] | None
     tracking code, unique too, names the message)."""
     if not feedback.contact_email:
         return None
-    text, html = render("notice_received", feedback=feedback, name=_name(feedback), tz=current_settings().tz)
+    text, html = render("notice_received", feedback=feedback, name=_name(feedback), tz=context.settings().tz)
     return message_row(
         f"citizen:{feedback.tracking_code}:{RECEIVED}",
         f"citizen_{RECEIVED}",
@@ -77,20 +77,18 @@ async def notify_citizen(
     notice = notice_for(str(action), Status(target))
     if notice is None:
         return False
-    context = {"message": details.get("message") or ""} if notice == INFO_REQUESTED else {}
+    extra = {"message": details.get("message") or ""} if notice == INFO_REQUESTED else {}
     if notice == ANSWERED:
-        context = {"answer": feedback.answer or ""}
-    return await _queue(feedback, notice, context, now, connection)
+        extra = {"answer": feedback.answer or ""}
+    return await _queue(feedback, notice, extra, now, connection)
 
 
 async def _queue(
-    feedback: Feedback, notice: str, context: dict[str, Any], now: datetime, connection: BaseDBAsyncClient
+    feedback: Feedback, notice: str, extra: dict[str, Any], now: datetime, connection: BaseDBAsyncClient
 ) -> bool:
     if not feedback.contact_email:
         return False
-    text, html = render(
-        f"notice_{notice}", feedback=feedback, name=_name(feedback), tz=current_settings().tz, **context
-    )
+    text, html = render(f"notice_{notice}", feedback=feedback, name=_name(feedback), tz=context.settings().tz, **extra)
     return await enqueue(
         dedupe_key=f"citizen:{feedback.id}:{notice}:v{feedback.version}",
         kind=f"citizen_{notice}",

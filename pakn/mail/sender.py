@@ -3,7 +3,7 @@
 Scheduler contract: the `outbox-flush` job calls `await flush_outbox(now)`.
 Settings are explicit where the caller has them (`flush_outbox(now, settings)`);
 without them the sender uses those registered by `create_app` through
-`pakn.mail.config.configure(settings)`, else `Settings()` (pakn/mail/config.py).
+the settings installed in `pakn.core.context`, else `Settings()`.
 Returns a `FlushResult` (sent, retried, failed counts) for logs.
 
 Exactly once, as far as SMTP allows:
@@ -27,9 +27,8 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pakn.core import leases
+from pakn.core import context, leases
 from pakn.mail import message as messages
-from pakn.mail.config import current_settings
 from pakn.mail.transport import Transport, transport_for
 from pakn.models import OutboxMessage
 from pakn.settings import MailConfig, Settings
@@ -57,7 +56,7 @@ def backoff(attempts: int, config: MailConfig) -> timedelta:
 async def flush_outbox(now: datetime, settings: Settings | None = None) -> FlushResult:
     """Send what is due as of `now`; each message on its own, so one failure
     does not hold up the rest."""
-    settings = settings or current_settings()
+    settings = settings or context.settings()
     now = now.astimezone(UTC)  # SQLite compares datetimes as text: always UTC
     result = FlushResult()
     await _give_up_abandoned(now, settings.mail)

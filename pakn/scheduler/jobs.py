@@ -13,6 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from pakn.core import context
 from pakn.settings import Settings
 
 
@@ -60,7 +61,7 @@ async def triage_assess(now: datetime) -> object:
 async def idempotency_expiry(now: datetime) -> object:
     from pakn.submission.expiry import expire_idempotency_records
 
-    retention = _process_settings().retention
+    retention = context.settings().retention
     return await expire_idempotency_records(
         now, retention=timedelta(days=retention.idempotency_days), batch_size=retention.delete_batch_size
     )
@@ -70,7 +71,7 @@ async def orphan_files(now: datetime) -> object:
     from pakn.attachments.orphans import sweep_orphans
     from pakn.attachments.storage import LocalStorage
 
-    settings = _process_settings()
+    settings = context.settings()
     retention = settings.retention
     return await sweep_orphans(
         LocalStorage(settings.media_dir),
@@ -80,18 +81,10 @@ async def orphan_files(now: datetime) -> object:
     )
 
 
-def _process_settings() -> Settings:
-    # The settings this process registered (create_app, runner.prepare): in
-    # tests, their temporary media directory.
-    from pakn.mail.config import current_settings
-
-    return current_settings()
-
-
 async def sign_in_throttle_expiry(now: datetime) -> object:
     from pakn.accounts.throttle import forget_quiet_rows
 
-    return {"deleted": await forget_quiet_rows(now, _process_settings().auth)}
+    return {"deleted": await forget_quiet_rows(now, context.settings().auth)}
 
 
 @dataclass(frozen=True)

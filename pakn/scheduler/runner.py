@@ -21,11 +21,12 @@ from typing import Any
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from pakn.deadlines.service import configure as configure_deadlines
+from pakn.core import context
 from pakn.deadlines.service import current_policy
 from pakn.deadlines.workdays import sync_work_days
 from pakn.scheduler.jobs import JOBS, Job
 from pakn.settings import Settings
+from pakn.triage.intelligence.intake import current_engine
 
 log = logging.getLogger("pakn.scheduler")
 # Catch-up runs wait a little after start-up, for the service to settle.
@@ -35,14 +36,12 @@ STOP_TIMEOUT = 30.0
 
 
 def prepare(settings: Settings) -> None:
-    """What a process that runs jobs needs before the first one: the deadline
-    policy, the mail settings and the triage engine of these settings."""
-    from pakn.mail.config import configure as configure_mail
-    from pakn.triage.intelligence.intake import configure as configure_triage
-
-    configure_deadlines(settings)
-    configure_mail(settings)
-    configure_triage(settings)
+    """What a process that runs jobs needs before the first one: its settings,
+    from which the deadline policy, the mail sender and the triage engine read
+    (the policy and the engine built now: a bad calendar or rules file stops here)."""
+    context.install(settings)
+    current_policy()
+    current_engine()
 
 
 async def sync_calendar(settings: Settings) -> bool:

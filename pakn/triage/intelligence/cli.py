@@ -15,9 +15,10 @@ from pathlib import Path
 
 from pakn import db
 from pakn.console import database_ready, load_settings
+from pakn.core import context
 from pakn.settings import Settings
 from pakn.triage.intelligence import evaluate, training
-from pakn.triage.intelligence.intake import configure
+from pakn.triage.intelligence.intake import current_engine
 
 
 def add_triage_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,7 +40,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 async def _train(settings: Settings) -> int:
-    engine = configure(settings)
+    context.install(settings)
+    engine = current_engine()
     await db.open_database(settings)
     try:
         row = await training.train(engine, datetime.now(settings.tz))
@@ -62,7 +64,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.folds < 2:
         print("pakn: --folds must be at least 2", file=sys.stderr)
         return 2
-    engine = configure(load_settings())
+    context.install(load_settings())
+    engine = current_engine()
     try:
         print(evaluate.report(engine, args.file, args.folds))
     except (OSError, ValueError, KeyError) as exc:

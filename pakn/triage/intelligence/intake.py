@@ -14,11 +14,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from pakn.core import context
 from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Priority
 from pakn.models import AdminUnit
 from pakn.reference.cache import categories
-from pakn.settings import Settings, TriageConfig
+from pakn.settings import TriageConfig
 from pakn.text.fold import compact, search_document
 from pakn.triage.intelligence import duplicates
 from pakn.triage.intelligence.model import CategoryModel
@@ -28,18 +29,12 @@ from pakn.triage.intelligence.training import cache
 
 FORMAT = 1
 TEXT_MEMO_SIZE = 512
-_engine: Engine | None = None
 _TEXT_MEMO: dict[tuple[str, str], tuple[Engine, CategoryModel | None, list[Ranked], UrgencyScore]] = {}
 
 
-def configure(settings: Settings) -> Engine:
-    global _engine
-    _engine = Engine.from_settings(settings)
-    return _engine
-
-
 def current_engine() -> Engine:
-    return _engine if _engine is not None else configure(Settings())
+    """The engine of the process's settings (pakn/core/context.py)."""
+    return context.derived(Engine.from_settings)
 
 
 @dataclass(frozen=True)
