@@ -53,8 +53,8 @@ def text(rng: random.Random) -> tuple[str, str, str]:
 
 
 async def load(count: int, now: datetime, rng: random.Random, spots: list[tuple[float, float]]) -> None:
+    from pakn.intelligence.intake import search_fields
     from pakn.models import Feedback
-    from pakn.triage.intelligence.intake import search_fields
 
     rows = []
     for number in range(count):
@@ -74,9 +74,9 @@ async def load(count: int, now: datetime, rng: random.Random, spots: list[tuple[
 
 async def run(database_url: str, count: int, probes: int) -> int:
     from pakn import db
+    from pakn.intelligence import duplicates, intake
     from pakn.reference.service import sync_categories
     from pakn.settings import Settings
-    from pakn.triage.intelligence import duplicates, intake
 
     settings = Settings(database_url=database_url)
     await db.migrate(settings)

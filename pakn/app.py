@@ -25,6 +25,7 @@ from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
 from pakn.deadlines.service import current_policy
 from pakn.health import endpoints as health
+from pakn.intelligence.intake import current_engine
 from pakn.open311 import admin as open311_admin
 from pakn.open311 import endpoints as open311
 from pakn.reference import endpoints as reference
@@ -35,7 +36,6 @@ from pakn.stats import endpoints as stats
 from pakn.submission import endpoints as submission
 from pakn.triage import endpoints as triage
 from pakn.triage import queue_endpoints as queue
-from pakn.triage.intelligence.intake import current_engine
 
 
 def api_routes() -> list[BaseRoute]:

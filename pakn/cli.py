@@ -17,11 +17,11 @@ from pakn.app import create_app
 from pakn.console import RAW, database_ready, fail, load_settings, log_start
 from pakn.core.observability import configure_logging
 from pakn.db import describe_database
+from pakn.intelligence.cli import add_triage_commands
 from pakn.mail.cli import add_mail_commands
 from pakn.open311.cli import add_apikey_commands
 from pakn.scheduler.cli import add_scheduler_commands
 from pakn.stats.cli import add_stats_command
-from pakn.triage.intelligence.cli import add_triage_commands
 
 SERVE_HELP = """Chạy dịch vụ HTTP (và các tác vụ định kỳ, trừ khi PAKN_SCHEDULER_ENABLED=false).
 Run the HTTP service (and the scheduled jobs unless PAKN_SCHEDULER_ENABLED=false).

@@ -299,7 +299,7 @@ class TriageConfig(_Strict):
     model_check_seconds: int = Field(300, ge=1)
     retrain_at: time = time(2, 0)  # daily, local time (scheduler job)
     # The assessment of new reports runs after commit, in batches claimed under a
-    # lease (pakn/triage/intelligence/deferred.py): a batch lost with its worker
+    # lease (pakn/intelligence/deferred.py): a batch lost with its worker
     # is claimed again when the lease ends.
     assess_batch_size: int = Field(500, ge=1, le=5000)
     assess_lease_seconds: float = Field(30, ge=5, le=3600)

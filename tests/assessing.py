@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pakn.intelligence.deferred import drain
 from pakn.settings import TriageConfig
-from pakn.triage.intelligence.deferred import drain
 
 # Later than any report a test writes, whatever instant it pretends it is.
 LATER = datetime(2100, 1, 1, tzinfo=UTC)

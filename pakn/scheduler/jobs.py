@@ -44,7 +44,7 @@ async def outbox_flush(now: datetime) -> object:
 
 
 async def triage_retrain(now: datetime) -> object:
-    from pakn.triage.intelligence.training import retrain
+    from pakn.intelligence.training import retrain
 
     return await retrain(now)
 
@@ -52,8 +52,8 @@ async def triage_retrain(now: datetime) -> object:
 async def triage_assess(now: datetime) -> object:
     # A safety net and an operator's handle: the worker loop (runner.assessing)
     # normally assesses each report within a second.
-    from pakn.triage.intelligence.deferred import drain
-    from pakn.triage.intelligence.intake import current_engine
+    from pakn.intelligence.deferred import drain
+    from pakn.intelligence.intake import current_engine
 
     return await drain(now, current_engine().config)
 

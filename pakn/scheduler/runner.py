@@ -24,9 +24,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pakn.core import context
 from pakn.deadlines.service import current_policy
 from pakn.deadlines.workdays import sync_work_days
+from pakn.intelligence.intake import current_engine
 from pakn.scheduler.jobs import JOBS, Job
 from pakn.settings import Settings
-from pakn.triage.intelligence.intake import current_engine
 
 log = logging.getLogger("pakn.scheduler")
 # Catch-up runs wait a little after start-up, for the service to settle.
@@ -133,7 +133,7 @@ async def running_jobs(settings: Settings) -> AsyncIterator[JobScheduler | None]
 async def assessing(settings: Settings) -> AsyncIterator[None]:
     """The deferred triage assessment, running beside the jobs: a loop rather
     than a job, because a new report should be assessed within a second."""
-    from pakn.triage.intelligence.deferred import Worker
+    from pakn.intelligence.deferred import Worker
 
     worker = Worker(settings)
     worker.start()

@@ -18,6 +18,7 @@ from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
+from pakn.intelligence.deferred import owed_assessment
 from pakn.mail import notices
 from pakn.models import (
     AdminUnit,
@@ -34,7 +35,6 @@ from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
 from pakn.submission.write import Row, insert_report
 from pakn.text.normalise import clean
-from pakn.triage.intelligence.deferred import owed_assessment
 
 TRACKING_CODE_ATTEMPTS = 5
 
@@ -100,7 +100,7 @@ async def submit(
 ) -> Outcome:
     """Store a new report; `entered_by` is the staff member who typed in a
     report received off-line. Triage (suggestions, urgency, duplicates, search
-    copies) runs after commit: `pakn.triage.intelligence.deferred`."""
+    copies) runs after commit: `pakn.intelligence.deferred`."""
     await _check_references(submission.data)
     for _ in range(TRACKING_CODE_ATTEMPTS):
         try:

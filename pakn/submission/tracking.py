@@ -15,6 +15,7 @@ from pakn.core import rawsql
 from pakn.core.pagination import ID, Cursor, Instant
 from pakn.core.problems import Problem, conflict, not_found
 from pakn.domain.publication import PUBLIC_WHERE, is_published, public_text
+from pakn.intelligence.search import text_condition
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.reference.cache import categories
 from pakn.submission import secrets
@@ -22,7 +23,6 @@ from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPubli
 from pakn.submission.views import ViewContext, answer_visible, private_view, public_view
 from pakn.text.fold import compact
 from pakn.text.privacy import holds_personal_data
-from pakn.triage.intelligence.search import text_condition
 
 
 async def categories_by_code() -> dict[str, Category]:

@@ -18,11 +18,11 @@ from pakn.core.problems import Problem
 from pakn.core.query import PageQuery, read_query
 from pakn.core.validation import parse_model, parse_tagged
 from pakn.domain.roles import Role
+from pakn.intelligence.deferred import is_pending
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission import service as submission
 from pakn.submission.schemas import FeedbackCreated
 from pakn.triage import bulk, service, spam
-from pakn.triage.intelligence.deferred import is_pending
 from pakn.triage.schemas import (
     ActionRequest,
     BulkReply,

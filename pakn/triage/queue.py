@@ -11,7 +11,7 @@ so the queue offers `urgent=true` as a filter instead.
 
 Search (`q`) is a LIKE on `search_compact`, the folded copy of tracking code,
 title and content written at submission without spaces, so spaced and
-run-together queries match alike (pakn/triage/intelligence/search.py); on
+run-together queries match alike (pakn/intelligence/search.py); on
 PostgreSQL a pg_trgm GIN index serves it (migration 0004). A query that reads
 as a tracking code looks up that code.
 """
@@ -33,8 +33,8 @@ from pakn.core.pagination import ID, Cursor, Instant, Tag
 from pakn.core.query import require_order
 from pakn.deadlines.policy import DeadlineState
 from pakn.domain.status import HANDLED, Status
+from pakn.intelligence.search import text_condition, tracking_code_of
 from pakn.models import AdminUnit, Attachment, Feedback, StaffUser
-from pakn.triage.intelligence.search import text_condition, tracking_code_of
 from pakn.triage.queue_schemas import (
     FeedbackQueueItem,
     FeedbackQueuePage,

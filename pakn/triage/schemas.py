@@ -12,8 +12,8 @@ from pakn.core.routing import RowId
 from pakn.core.text import LineStr, TextStr
 from pakn.core.validation import LocalizedValueError
 from pakn.deadlines.policy import StateName
+from pakn.intelligence.schemas import Assessment, Suggestions
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
-from pakn.triage.intelligence.schemas import Assessment, Suggestions
 
 Note = Annotated[TextStr, Field(max_length=5000)]
 RequiredNote = Annotated[TextStr, Field(min_length=1, max_length=5000)]

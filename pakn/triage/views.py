@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from pakn.deadlines.service import state_of
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
+from pakn.intelligence.schemas import assessment_state, suggestions_view
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission.schemas import ContactIn
 from pakn.submission.views import attachment_view, location_view
-from pakn.triage.intelligence.schemas import assessment_state, suggestions_view
 from pakn.triage.schemas import EventOut, FeedbackStaff, SupplementOut
 from pakn.triage.workflow import allowed_actions
 

@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 from pakn.attachments.storage import LocalStorage
 from pakn.core import leases
 from pakn.domain.roles import Role
+from pakn.intelligence import deferred
 from pakn.models import DeferredTask, Feedback
 from pakn.settings import TriageConfig
 from pakn.submission import service
 from pakn.submission.schemas import FeedbackCreate
-from pakn.triage.intelligence import deferred
 from tests.e2e.workflow_helpers import STAFF_URL, citizen_submits
 from tests.staff import make_staff
 

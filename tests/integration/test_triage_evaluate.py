@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pakn.cli import main
+from pakn.intelligence import evaluate
+from pakn.intelligence.suggestions import Engine
 from pakn.settings import Settings
-from pakn.triage.intelligence import evaluate
-from pakn.triage.intelligence.suggestions import Engine
 
 SAMPLE = Path(__file__).parents[1] / "data" / "triage_sample.jsonl"
 

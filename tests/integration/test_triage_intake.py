@@ -15,13 +15,13 @@ from starlette.applications import Starlette
 
 from pakn.attachments.storage import LocalStorage
 from pakn.domain.status import Status
+from pakn.intelligence import training
+from pakn.intelligence.intake import current_engine
+from pakn.intelligence.suggestions import Engine
 from pakn.models import Feedback, TriageModel
 from pakn.settings import Settings, TriageConfig
 from pakn.submission import service
 from pakn.submission.schemas import FeedbackCreate
-from pakn.triage.intelligence import training
-from pakn.triage.intelligence.intake import current_engine
-from pakn.triage.intelligence.suggestions import Engine
 from tests.assessing import assessed
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

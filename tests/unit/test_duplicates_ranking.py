@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from pakn.intelligence.duplicates import Candidate, Probe, Scope, distance_m, rank, text_similarity, trigrams
 from pakn.text.fold import compact
-from pakn.triage.intelligence.duplicates import Candidate, Probe, Scope, distance_m, rank, text_similarity, trigrams
 
 HERE = (21.0245, 105.8412)
 ORIGINAL = "Đường Trần Hưng Đạo ngập sâu sau mưa, xe máy chết máy hàng loạt"

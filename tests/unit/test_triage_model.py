@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
+from pakn.intelligence.model import CategoryModel, features, fit
+from pakn.intelligence.suggestions import Engine, blend, categorise
+from pakn.intelligence.training import choose_alpha, train_on
 from pakn.settings import Settings
-from pakn.triage.intelligence.model import CategoryModel, features, fit
-from pakn.triage.intelligence.suggestions import Engine, blend, categorise
-from pakn.triage.intelligence.training import choose_alpha, train_on
 
 ROADS = [
     "Đường liên thôn nhiều ổ gà, xe đi rất xóc",

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
+from pakn.intelligence.suggestions import Engine, agency_for, categorise, suggest_agency
 from pakn.settings import Settings, TriageConfig
 from pakn.text.fold import fold
-from pakn.triage.intelligence.suggestions import Engine, agency_for, categorise, suggest_agency
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
+from pakn.intelligence.suggestions import Engine, urgency
 from pakn.settings import Settings
-from pakn.triage.intelligence.suggestions import Engine, urgency
 
 
 @pytest.fixture(scope="module")

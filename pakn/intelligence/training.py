@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pakn.domain.status import Status
+from pakn.intelligence.model import CategoryModel, fit
+from pakn.intelligence.suggestions import Engine, blend, rule_probabilities
 from pakn.models import Feedback, TriageModel
-from pakn.triage.intelligence.model import CategoryModel, fit
-from pakn.triage.intelligence.suggestions import Engine, blend, rule_probabilities
 
 KIND = "category"
 KEEP = 3  # trained models kept, newest first
@@ -156,7 +156,7 @@ cache = ModelCache()
 
 async def retrain(now: datetime) -> dict[str, object]:
     """The scheduler's job: train on the decisions so far, if there are enough."""
-    from pakn.triage.intelligence.intake import current_engine  # intake imports this module
+    from pakn.intelligence.intake import current_engine  # intake imports this module
 
     row = await train(current_engine(), now)
     if row is None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from pakn import db
 from pakn.console import database_ready, load_settings
 from pakn.core import context
+from pakn.intelligence import evaluate, training
+from pakn.intelligence.intake import current_engine
 from pakn.settings import Settings
-from pakn.triage.intelligence import evaluate, training
-from pakn.triage.intelligence.intake import current_engine
 
 
 def add_triage_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -16,10 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from pakn.intelligence import duplicates
+from pakn.intelligence.suggestions import Engine, categorise, urgency
+from pakn.intelligence.training import train_on
 from pakn.text.privacy import personal_data_spans
-from pakn.triage.intelligence import duplicates
-from pakn.triage.intelligence.suggestions import Engine, categorise, urgency
-from pakn.triage.intelligence.training import train_on
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ from typing import Any
 from pakn.core import context
 from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Priority
+from pakn.intelligence import duplicates
+from pakn.intelligence.model import CategoryModel
+from pakn.intelligence.rules import UrgencyScore
+from pakn.intelligence.suggestions import Engine, Ranked, categorise, suggest_agency, urgency
+from pakn.intelligence.training import cache
 from pakn.models import AdminUnit
 from pakn.reference.cache import categories
 from pakn.settings import TriageConfig
 from pakn.text.fold import compact, search_document
-from pakn.triage.intelligence import duplicates
-from pakn.triage.intelligence.model import CategoryModel
-from pakn.triage.intelligence.rules import UrgencyScore
-from pakn.triage.intelligence.suggestions import Engine, Ranked, categorise, suggest_agency, urgency
-from pakn.triage.intelligence.training import cache
 
 FORMAT = 1
 TEXT_MEMO_SIZE = 512

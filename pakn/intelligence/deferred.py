@@ -29,10 +29,10 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from pakn.core import leases, rawsql
+from pakn.intelligence import duplicates
+from pakn.intelligence.intake import FORMAT, Report, assess, scope_of, search_fields
 from pakn.models import DeferredTask, Feedback
 from pakn.settings import Settings, TriageConfig
-from pakn.triage.intelligence import duplicates
-from pakn.triage.intelligence.intake import FORMAT, Report, assess, scope_of, search_fields
 
 log = logging.getLogger("pakn.triage")
 

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pakn.intelligence.model import CategoryModel
+from pakn.intelligence.rules import RuleSet, UrgencyScore, category_scores, load_rules, urgency_score
 from pakn.settings import Settings, TriageConfig, defaults_file
 from pakn.text.matching import document
-from pakn.triage.intelligence.model import CategoryModel
-from pakn.triage.intelligence.rules import RuleSet, UrgencyScore, category_scores, load_rules, urgency_score
 
 TEMPERATURE = 3.0  # rule score points per e-fold of probability
 FALLBACK = "khac"  # what nothing else fits: first when no word matched
