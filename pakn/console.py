@@ -88,16 +88,15 @@ def log_start(settings: Settings, command: str) -> None:
     log.info(f"pakn {command} starting", extra={"fields": fields})
 
 
-def database_ready(settings: Settings) -> bool:
+def database_ready(settings: Settings) -> None:
     """Checks the database is reachable and current, migrating the embedded
     SQLite one (those of PostgreSQL are run deliberately, by `pakn migrate`).
-    Otherwise one line and exit status 2; True so callers can say `if not ...`."""
+    Otherwise one line and exit status 2."""
     try:
         asyncio.run(_prepare(settings, _may_create.get()))
     except db.DatabaseFault as fault:
         fail(fault)
         raise SystemExit(2) from None
-    return True
 
 
 async def _prepare(settings: Settings, may_create: bool) -> None:

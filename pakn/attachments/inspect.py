@@ -108,16 +108,20 @@ def inspect_upload(data: bytes, filename: str, field: str, limits: Limits) -> Cl
 
 def check_count(count: int, limits: Limits) -> None:
     if count > limits.max_attachments:
-        n = limits.max_attachments
-        raise Problem(
-            413,
-            "too-many-attachments",
-            "Quá nhiều tệp đính kèm",
-            "Too many attachments",
-            f"Tối đa {n} tệp đính kèm.",
-            f"At most {n} attachments are allowed.",
-            extra={"max_attachments": n},
-        )
+        raise too_many_attachments(limits.max_attachments)
+
+
+def too_many_attachments(limit: int) -> Problem:
+    """413: more files than `limit`, counted here or by the multipart parser."""
+    return Problem(
+        413,
+        "too-many-attachments",
+        "Quá nhiều tệp đính kèm",
+        "Too many attachments",
+        f"Tối đa {limit} tệp đính kèm.",
+        f"At most {limit} {'attachment is' if limit == 1 else 'attachments are'} allowed.",
+        extra={"max_attachments": limit},
+    )
 
 
 def sanitise_filename(raw: str, extension: str) -> str:

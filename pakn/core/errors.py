@@ -75,14 +75,19 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
     return sorted(methods)
 
 
+def database_retry_after(request: Request) -> int:
+    """Seconds a client waits before retrying while the database is unavailable."""
+    settings = getattr(request.app.state, "settings", None)
+    return int(getattr(settings, "db_retry_after_seconds", DEFAULT_RETRY_AFTER))
+
+
 def unexpected_problem(request: Request, exc: BaseException) -> Problem:
     """What an error no route turned into a Problem becomes: 503 with Retry-After
     while the database is down, frozen or busy (one warning line, no traceback),
     else a logged 500."""
     if database_unavailable(exc):
         log.warning("database unavailable", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
-        settings = getattr(request.app.state, "settings", None)
-        return database_unavailable_problem(getattr(settings, "db_retry_after_seconds", DEFAULT_RETRY_AFTER))
+        return database_unavailable_problem(database_retry_after(request))
     log.exception("unhandled error", exc_info=exc)
     return internal_error()
 

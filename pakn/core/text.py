@@ -79,6 +79,3 @@ TextStr = Annotated[str, BeforeValidator(clean_text)]
 
 LineStr = Annotated[str, BeforeValidator(clean_line)]
 """Single-line text: names, titles, codes, addresses, e-mail addresses."""
-
-CleanStr = TextStr
-"""The former name of TextStr; prefer TextStr or LineStr."""

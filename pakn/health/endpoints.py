@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise import connections
 
-from pakn.core.errors import problem_response
+from pakn.core.errors import database_retry_after, problem_response
 from pakn.core.openapi import document
 from pakn.core.problems import service_unavailable
 
@@ -51,8 +51,7 @@ async def readyz(request: Request) -> Response:
 
 def _not_ready(request: Request, reason: str) -> Response:
     log.warning("database not reachable: %s", reason)
-    settings = getattr(request.app.state, "settings", None)
-    retry_after = getattr(settings, "db_retry_after_seconds", None)
+    retry_after = database_retry_after(request)
     problem = service_unavailable("Không kết nối được cơ sở dữ liệu.", "The database is not reachable.", retry_after)
     return problem_response(request, problem)
 

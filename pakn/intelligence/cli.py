@@ -34,8 +34,7 @@ def add_triage_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 def cmd_train(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if not database_ready(settings):
-        return 1
+    database_ready(settings)
     return asyncio.run(_train(settings))
 
 

@@ -33,8 +33,7 @@ def add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if not database_ready(settings):
-        return 1
+    database_ready(settings)
     print(asyncio.run(_status(settings, args.limit)))
     return 0
 

@@ -79,8 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if not database_ready(settings):
-        return 2
+    database_ready(settings)
     try:
         result = asyncio.run(_run(BY_NAME[args.name], now, settings))
     except Exception as exc:

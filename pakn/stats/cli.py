@@ -85,8 +85,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print("pakn: --to phải sau --from / --to must be later than --from", file=sys.stderr)
         return 2
     settings = load_settings()
-    if not database_ready(settings):
-        return 1
+    database_ready(settings)
 
     async def run() -> str:
         await db.open_database(settings)

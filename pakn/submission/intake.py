@@ -13,7 +13,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from pakn.attachments.budget import budget_for
-from pakn.attachments.inspect import CleanFile, check_count
+from pakn.attachments.inspect import CleanFile, check_count, too_many_attachments
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import FieldError, Problem, bad_request, payload_too_large, unprocessable
 from pakn.core.validation import parse_json_bytes, parse_model, require_object
@@ -85,7 +85,7 @@ async def read_form(request: Request, limits: FormLimits) -> FormData:
 def form_problem(message: str, limits: FormLimits) -> Problem:
     """Starlette's parser says what went wrong only in its message."""
     if message.startswith("Too many files"):
-        return too_many_files(limits.files)
+        return too_many_attachments(limits.files)
     if message.startswith("Too many fields"):
         return too_many_fields(limits.fields)
     if message.startswith(("Part exceeded", "Field exceeded")):
@@ -108,19 +108,6 @@ def form_problem(message: str, limits: FormLimits) -> Problem:
 
 def malformed_multipart(detail_vi: str, detail_en: str) -> Problem:
     return bad_request(detail_vi, detail_en, "malformed-multipart")
-
-
-def too_many_files(limit: int) -> Problem:
-    # The same problem as too many attachments counted after parsing (check_count).
-    return Problem(
-        413,
-        "too-many-attachments",
-        "Quá nhiều tệp đính kèm",
-        "Too many attachments",
-        f"Tối đa {limit} tệp đính kèm.",
-        f"At most {limit} {'attachment is' if limit == 1 else 'attachments are'} allowed.",
-        extra={"max_attachments": limit},
-    )
 
 
 def too_many_fields(limit: int) -> Problem:

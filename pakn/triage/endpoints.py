@@ -38,6 +38,7 @@ from pakn.triage.views import event_view, staff_view
 _ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)
 EVENT_CURSOR = Cursor(ID)
+EVENTS_DEFAULT, EVENTS_MAX = 100, 500  # events a page, as documented and as read
 
 
 def precondition_required() -> Problem:
@@ -114,7 +115,7 @@ async def get_feedback(request: Request) -> Response:
     summary="Lịch sử xử lý (The full history)",
     responses={200: EventPage},
     query=["cursor", "limit"],
-    parameters={"limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    parameters={"limit": {"type": "integer", "minimum": 1, "maximum": EVENTS_MAX, "default": EVENTS_DEFAULT}},
     auth="staff",
     tags=["staff"],
 )
@@ -122,7 +123,7 @@ async def list_events(request: Request) -> Response:
     user = await current_staff(request)
     feedback = await service.visible_feedback(request.path_params["id"], user)
     query = read_query(request, PageQuery)
-    limit = parse_limit(query.limit, 100, 500)
+    limit = parse_limit(query.limit, EVENTS_DEFAULT, EVENTS_MAX)
     after = EVENT_CURSOR.decode(query.cursor)
     rows = FeedbackEvent.filter(feedback_id=feedback.id)
     if after is not None:

@@ -35,7 +35,6 @@ PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 _STATUS = "|".join(status.value for status in Status)
 # Every parameter also accepts an empty value, meaning "no filter".
-_FLAG = FLAG_PARAMETER
 _WHEN = {
     "anyOf": [
         {"type": "string", "format": "date"},
@@ -60,8 +59,8 @@ FILTER_PARAMETERS: dict[str, dict[str, Any]] = {
     "admin_unit": _code(
         16, "Mã xã/phường, hoặc mã tỉnh (mọi xã của tỉnh) / a commune, or a province and all its communes"
     ),
-    "urgent": _FLAG,
-    "overdue": _described(_FLAG, "Đã quá hạn mà chưa xử lý xong / past the deadline and not handled"),
+    "urgent": FLAG_PARAMETER,
+    "overdue": _described(FLAG_PARAMETER, "Đã quá hạn mà chưa xử lý xong / past the deadline and not handled"),
     "deadline_state": _described(
         {"type": "string", "enum": ["on_track", "due_soon", "overdue", ""]},
         "Tình trạng thời hạn (đồng hồ dừng khi chờ công dân bổ sung)"
