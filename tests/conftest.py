@@ -13,7 +13,6 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -28,6 +27,7 @@ from pakn.accounts import passwords
 from pakn.app import create_app
 from pakn.models import Agency
 from pakn.settings import Settings
+from tests.served import postgres_urls, recreate_database
 
 # Tables that tests write; reference data (categories, admin units) stays.
 WRITTEN_TABLES = (
@@ -59,16 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 async def _worker_database(url: str, worker: str) -> str:
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_{worker}"
-    admin = urlunsplit(parts._replace(scheme="postgres", query=""))
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    worker_url, admin, name = postgres_urls(url, worker)
+    await recreate_database(admin, name)
+    return worker_url
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,9 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import commands
 from tests.factories import feedback_body, new_key
 from tests.own_postgres import OwnPostgres, own_postgres
-from tests.served import ROOT, Served, launch, server_env, stop, wait_until_ready
+from tests.served import Served, launch, server_env, stop, wait_until_ready
 
 PASSWORD = "mật-khẩu-sự-cố-2026"
 # Short bounds, so the frozen case is quick; README gives the defaults.
@@ -52,19 +51,6 @@ class Service:
         return {name: asyncio.ensure_future(call) for name, call in calls.items()}
 
 
-def pakn(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pakn.cli", *args],
-        input=stdin,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 async def service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Service]:
     tmp = tmp_path_factory.mktemp("outage")
@@ -72,10 +58,12 @@ async def service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Ser
         env = server_env(
             tmp, postgres.url(), PAKN_SCHEDULER_ENABLED="false", PAKN_RATE_LIMITS='{"enabled": false}', **TIMEOUTS
         )
-        assert pakn(env, "migrate").returncode == 0
-        created = pakn(env, "user", "create", "dieu.phoi", "--role", "coordinator", "--password-stdin", stdin=PASSWORD)
+        assert commands.pakn(env, "migrate").returncode == 0
+        created = commands.pakn(
+            env, "user", "create", "dieu.phoi", "--role", "coordinator", "--password-stdin", stdin=PASSWORD
+        )
         assert created.returncode == 0, created.stderr
-        key = pakn(env, "apikey", "create", "outage-test")
+        key = commands.pakn(env, "apikey", "create", "outage-test")
         assert key.returncode == 0, key.stderr
         served = launch(tmp, env)
         try:
