@@ -11,7 +11,7 @@
    together), with `search_text` / `search_compact` written as intake writes
    them, spread over 180 days; the trigram indexes are dropped for the load and
    built again afterwards (timed), then ANALYZE;
-3. runs each query of QUERIES `--repeat` times through `pakn.triage.queue.list_queue`
+3. runs each query of QUERIES `--repeat` times through `pakn.workflow.queue.list_queue`
    (the code behind GET /api/v1/staff/feedback?q=…: filter, newest first, page of 50),
    as a coordinator, and prints p50 / p95 / max per query and over all, PASS when
    the overall p95 is under 200 ms. `--explain` prints the plan of each query.
@@ -229,8 +229,8 @@ async def measure(name: str, repeat: int, explain: bool) -> list[float]:
     from pakn.domain.roles import Role
     from pakn.models import StaffUser
     from pakn.settings import Settings
-    from pakn.triage import queue
-    from pakn.triage.queue_schemas import QueueParams
+    from pakn.workflow import queue
+    from pakn.workflow.queue_schemas import QueueParams
 
     settings = Settings(database_url=dsn(name))
     await db.open_database(settings)

@@ -13,8 +13,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pakn import __version__
-from pakn.accounts import endpoints as accounts
 from pakn.accounts.service import sync_agencies
+from pakn.api import accounts, health, queue, reference, stats, submission
+from pakn.api import workflow as triage
 from pakn.attachments.budget import upload_budget
 from pakn.attachments.storage import LocalStorage
 from pakn.core import context
@@ -24,18 +25,12 @@ from pakn.core.openapi import build_spec
 from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
 from pakn.deadlines.service import current_policy
-from pakn.health import endpoints as health
 from pakn.intelligence.intake import current_engine
 from pakn.open311 import admin as open311_admin
 from pakn.open311 import endpoints as open311
-from pakn.reference import endpoints as reference
 from pakn.reference.service import seed_admin_units, sync_categories
 from pakn.scheduler.runner import running_jobs, sync_calendar
 from pakn.settings import Settings
-from pakn.stats import endpoints as stats
-from pakn.submission import endpoints as submission
-from pakn.triage import endpoints as triage
-from pakn.triage import queue_endpoints as queue
 
 
 def api_routes() -> list[BaseRoute]:

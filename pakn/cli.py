@@ -1,7 +1,7 @@
 """The `pakn` command: serve, migrate, and each domain's commands, assembled.
 
 What the commands share (settings, the database check, one line per failure)
-is in pakn/console.py; `main` also turns a database that fails mid-command into
+is in pakn/commands/console.py; `main` also turns a database that fails mid-command into
 its one line and exit status 2.
 """
 
@@ -11,17 +11,17 @@ import argparse
 import asyncio
 from collections.abc import Callable, Sequence
 
-from pakn import console
-from pakn.accounts.cli import add_user_commands
 from pakn.app import create_app
-from pakn.console import RAW, database_ready, fail, load_settings, log_start
+from pakn.commands import console
+from pakn.commands.accounts import add_user_commands
+from pakn.commands.console import RAW, database_ready, fail, load_settings, log_start
+from pakn.commands.intelligence import add_triage_commands
+from pakn.commands.mail import add_mail_commands
+from pakn.commands.open311 import add_apikey_commands
+from pakn.commands.scheduler import add_scheduler_commands
+from pakn.commands.stats import add_stats_command
 from pakn.core.observability import configure_logging
 from pakn.db import describe_database
-from pakn.intelligence.cli import add_triage_commands
-from pakn.mail.cli import add_mail_commands
-from pakn.open311.cli import add_apikey_commands
-from pakn.scheduler.cli import add_scheduler_commands
-from pakn.stats.cli import add_stats_command
 
 SERVE_HELP = """Chạy dịch vụ HTTP (và các tác vụ định kỳ, trừ khi PAKN_SCHEDULER_ENABLED=false).
 Run the HTTP service (and the scheduled jobs unless PAKN_SCHEDULER_ENABLED=false).

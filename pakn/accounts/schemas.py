@@ -9,10 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from pakn.core.text import EMAIL, LineStr
-from pakn.core.validation import LocalizedValueError
 from pakn.domain.roles import Role
 from pakn.models import Agency, StaffUser
+from pakn.text.fields import EMAIL, LineStr, LocalizedValueError
 
 # Usernames are compared lowercased (the sign-in throttle keys them so too).
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,149}$"

@@ -25,7 +25,7 @@ from pakn.domain.status import HANDLED
 from pakn.models import Agency, Feedback, StaffToken, StaffUser
 from pakn.reference.service import vietnamese_sort_key
 from pakn.settings import AgencyConfig, AuthConfig
-from pakn.stats import formatting as fmt
+from pakn.text import formatting as fmt
 
 # Only these roles are bound to an agency; for the others it would mean nothing.
 AGENCY_ROLES = frozenset({Role.HANDLER, Role.VIEWER})

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from starlette.requests import Request
+
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 
 
@@ -91,3 +93,9 @@ class LocalStorage:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def storage_of(request: Request) -> Storage:
+    """The store the running app was built with."""
+    storage: Storage = request.app.state.storage
+    return storage

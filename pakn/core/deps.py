@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from pakn.attachments.storage import Storage
 from pakn.core.clients import client_address
 from pakn.settings import Settings
 
@@ -18,11 +17,6 @@ if TYPE_CHECKING:  # pakn.core.ratelimit imports this module
 def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def storage_of(request: Request) -> Storage:
-    storage: Storage = request.app.state.storage
-    return storage
 
 
 def server_key_of(request: Request) -> bytes:

@@ -24,7 +24,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from starlette.requests import Request
 
 from pakn.core.problems import FieldError, Problem, field_problem
-from pakn.core.validation import LocalizedValueError, parse_model
+from pakn.core.validation import parse_model
+from pakn.text.fields import LocalizedValueError
 
 Query = TypeVar("Query", bound="QueryModel")
 _MANY = (list, tuple, set, frozenset)

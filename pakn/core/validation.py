@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pakn.core.problems import FieldError, Problem, malformed_json, unprocessable
+from pakn.text.fields import LocalizedValueError
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
@@ -60,16 +61,6 @@ LENGTHS: dict[tuple[str, bool], tuple[str, str]] = {
     ("too_long", False): ("Không được quá {max_length} mục.", "Must have at most {max_length} items."),
 }
 FALLBACK = ("Giá trị không hợp lệ.", "Invalid value.")
-
-
-class LocalizedValueError(ValueError):
-    """A validator's error with its Vietnamese and English wording."""
-
-    def __init__(self, message_vi: str, message_en: str, code: str = "invalid") -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.code = code
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:

@@ -30,7 +30,7 @@ from pakn.domain.roles import Role
 from pakn.mail.outbox import enqueue
 from pakn.mail.render import moment, render
 from pakn.models import Agency, StaffUser
-from pakn.stats import formatting as fmt
+from pakn.text import formatting as fmt
 
 COORDINATORS = "Bộ phận điều phối PAKN"
 MAX_ROWS = 200  # listed rows per message; the rest are counted

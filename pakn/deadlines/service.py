@@ -22,8 +22,8 @@ from pakn.core.problems import field_problem
 from pakn.deadlines.policy import STATE_NAMES, DeadlinePolicy, Kind, StateName, deadline_state, level
 from pakn.domain.channels import Priority
 from pakn.domain.status import HANDLED, Status
+from pakn.domain.workflow import Action
 from pakn.models import Feedback
-from pakn.triage.workflow import Action
 
 RESTART_RESOLVE = frozenset({Action.ASSIGN, Action.REASSIGN, Action.REOPEN})
 MAX_EXTENSION = timedelta(days=366)

@@ -34,7 +34,7 @@ from pakn.intelligence.intake import FORMAT, Report, assess, scope_of, search_fi
 from pakn.models import DeferredTask, Feedback
 from pakn.settings import Settings, TriageConfig
 
-log = logging.getLogger("pakn.triage")
+log = logging.getLogger("pakn.workflow")
 
 KIND = "assess"
 ASSESSMENTS = leases.Queue(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pakn.stats import formatting as fmt
+from pakn.text import formatting as fmt
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:

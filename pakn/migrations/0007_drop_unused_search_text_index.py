@@ -1,5 +1,5 @@
 """Drop the pg_trgm index on the spaced search copy: search reads only the
-compact copy (pakn/intelligence/search.py), and every report written or
+compact copy (pakn/models/search.py), and every report written or
 assessed paid for keeping the unused index (bench/README.md, "Submission").
 PostgreSQL only, as migration 0004 that made it."""
 

@@ -8,10 +8,9 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from pakn.core.problems import Problem, conflict, not_found
-from pakn.core.text import clean_line
-from pakn.core.validation import LocalizedValueError
 from pakn.models import ApiClient
 from pakn.models.fields import max_length
+from pakn.text.fields import LocalizedValueError, clean_line
 
 KEY_PREFIX = "o311_"  # tells an Open311 key apart from staff and citizen tokens
 NAME_MAX = max_length(ApiClient, "name")

@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from pakn.core.problems import Problem
-from pakn.core.text import clean_text
-from pakn.open311.config import Open311Attribute
 from pakn.open311.errors import bad_parameter
 from pakn.open311.schemas import Attribute, AttributeValue
+from pakn.settings.open311 import Open311Attribute
+from pakn.text.fields import clean_text
 
 TEXT_MAX = {"string": 500, "text": 4000}
 NUMBER = re.compile(r"^[+-]?\d{1,15}(\.\d{1,15})?$")

@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of, storage_of
+from pakn.attachments.storage import storage_of
+from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.errors import unexpected_problem
 from pakn.core.i18n import request_language
 from pakn.core.problems import Problem

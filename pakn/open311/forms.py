@@ -16,16 +16,16 @@ from starlette.requests import Request
 
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import Problem, payload_too_large
-from pakn.core.text import clean_text
 from pakn.core.validation import parse_model
 from pakn.open311.attributes import check_attributes
-from pakn.open311.config import Open311Config
 from pakn.open311.errors import bad_parameter
 from pakn.open311.schemas import NewRequest
 from pakn.settings import Limits
+from pakn.settings.open311 import Open311Config
 from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, FormLimits, Upload
 from pakn.submission.intake import read_form as parse_form
 from pakn.submission.schemas import FeedbackCreate
+from pakn.text.fields import clean_text
 
 URLENCODED = "application/x-www-form-urlencoded"
 # The parameters of POST requests in GeoReport v2, besides media and attribute[...].

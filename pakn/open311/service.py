@@ -17,16 +17,16 @@ from zoneinfo import ZoneInfo
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage
 from pakn.core.problems import Problem
+from pakn.domain import tracking
 from pakn.domain.channels import Channel
 from pakn.domain.publication import PUBLIC_WHERE, public_text
 from pakn.domain.status import HANDLED, Status, public_label, public_status
 from pakn.models import Agency, ApiClient, Category, Feedback, FeedbackEvent
 from pakn.open311.attributes import definitions
-from pakn.open311.config import Open311Config
 from pakn.open311.errors import bad_parameter, not_found
 from pakn.open311.schemas import Created, NewRequest, Note, RequestFilter, Service, ServiceDefinition, ServiceRequest
 from pakn.settings import CategoryConfig
-from pakn.submission import secrets
+from pakn.settings.open311 import Open311Config
 from pakn.submission.service import Submission, submit
 from pakn.submission.views import ViewContext, answer_visible, history
 
@@ -127,7 +127,7 @@ class Reader:
 async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceRequest]:
     rows = Feedback.filter(**PUBLIC_WHERE)  # never spam: a rejected report is not public
     if query.ids:
-        codes = [code for code in map(secrets.normalise_tracking_code, query.ids) if code]
+        codes = [code for code in map(tracking.normalise_tracking_code, query.ids) if code]
         if not codes:
             return []  # none could be a tracking code
         rows = rows.filter(tracking_code__in=codes)
@@ -147,7 +147,7 @@ async def find_requests(query: RequestFilter, reader: Reader) -> list[ServiceReq
 
 
 async def find_request(raw_id: str, reader: Reader, extensions: bool) -> ServiceRequest:
-    code = secrets.normalise_tracking_code(raw_id)
+    code = tracking.normalise_tracking_code(raw_id)
     feedback = await Feedback.filter(tracking_code=code, **PUBLIC_WHERE).first() if code else None
     if feedback is None:
         raise not_found(f"Không có phản ánh công khai mã {raw_id}.", f"No public request {raw_id}.")

@@ -24,7 +24,7 @@ async def deadline_sweep(now: datetime) -> object:
 
 
 async def auto_close(now: datetime) -> object:
-    from pakn.deadlines.closing import auto_close as close
+    from pakn.workflow.closing import auto_close as close
 
     return await close(now)
 
@@ -32,7 +32,7 @@ async def auto_close(now: datetime) -> object:
 async def weekly_digest(now: datetime) -> object:
     # The mail module's; imported when run so that the scheduler does not
     # depend on it to start.
-    from pakn.mail.digest import send_weekly_digests
+    from pakn.weekly.digest import send_weekly_digests
 
     return await send_weekly_digests(now)
 

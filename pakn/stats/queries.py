@@ -31,7 +31,7 @@ from tortoise import connections
 
 from pakn.domain.channels import Channel
 from pakn.models import AdminUnit, Agency, Category
-from pakn.triage.spam import SPAM
+from pakn.models.spam import SPAM
 
 if TYPE_CHECKING:
     from pakn.stats.service import StatsFilter
@@ -53,7 +53,7 @@ NO_KEY = {
 }
 RANKED = ("agency", "category", "channel", "admin_unit")
 # A report rejected as spam was never a PAKN: it is outside every cohort, so it
-# counts neither as received nor as handled (pakn.triage.spam).
+# counts neither as received nor as handled (pakn.workflow.spam).
 GENUINE = f"(f.reject_reason IS NULL OR f.reject_reason <> '{SPAM}')"
 
 

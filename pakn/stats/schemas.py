@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pakn.core.query import CODE_PATTERN, QueryModel
-from pakn.core.validation import LocalizedValueError
 from pakn.domain.channels import Channel
+from pakn.text.fields import LocalizedValueError
 
 GROUPS = ("agency", "category", "channel", "admin_unit", "week", "month")
 By = Literal["agency", "category", "channel", "admin_unit", "week", "month"]

@@ -7,7 +7,7 @@ Definitions (also in README, "Statistics"):
   is in, one at 00:00:00 local on `end` is out. Either bound may be open. Only
   reports received by `as_of` are in: figures as of an instant know nothing
   received after it, whether or not `end` is given.
-  Reports rejected as spam (`reject_reason` "spam", pakn.triage.spam) are
+  Reports rejected as spam (`reject_reason` "spam", pakn.workflow.spam) are
   never in a cohort, whatever `as_of`: they were never PAKN, so they count
   neither as received nor as handled (nor rejected) in any figure.
 - Handled as of `as_of`: `handled_at` is set and `handled_at <= as_of`.
@@ -33,7 +33,7 @@ Definitions (also in README, "Statistics"):
 - Satisfaction: ratings of 4–5 among the ratings given by `as_of` to reports
   of the cohort, with the number of ratings.
 - Ratios are divided here from the counts and never rounded (null when the
-  denominator is 0); only `display` rounds, in Vietnamese (pakn.stats.formatting).
+  denominator is 0); only `display` rounds, in Vietnamese (pakn.text.formatting).
 
 Every figure is an aggregate in one SQL query per request (pakn.stats.queries),
 from the per-report conditions below.
@@ -49,9 +49,9 @@ from zoneinfo import ZoneInfo
 from pakn.core.problems import field_problem
 from pakn.domain.status import Status
 from pakn.models import AdminUnit, Agency, Category
-from pakn.stats import formatting as fmt
 from pakn.stats import queries
 from pakn.stats.schemas import BreakdownRow, Display, Period, StatsQuery, Summary
+from pakn.text import formatting as fmt
 
 # Each figure but `received` counts the reports of the cohort that meet its
 # condition. `{as_of}` is bound to the instant of the figures; `f` is the

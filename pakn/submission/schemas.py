@@ -8,10 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pakn.core.text import EMAIL, LineStr, TextStr
-from pakn.core.validation import LocalizedValueError
 from pakn.deadlines.policy import StateName
-from pakn.geo import in_vietnam
+from pakn.domain.geo import in_vietnam
+from pakn.text.fields import EMAIL, LineStr, LocalizedValueError, TextStr
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{7,18}[0-9]$")
 

@@ -16,6 +16,7 @@ from pakn.attachments.inspect import CleanFile
 from pakn.attachments.storage import Storage, new_key
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
+from pakn.domain import tracking
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
 from pakn.intelligence.deferred import owed_assessment
@@ -149,7 +150,7 @@ async def _create(
     token = (
         secrets.derived_access_token(server_key, key, submission.request_hash) if key else secrets.new_access_token()
     )
-    tracking_code = secrets.new_tracking_code(now)
+    tracking_code = tracking.new_tracking_code(now)
     values = {
         **_feedback_fields(submission.data),
         **_door_fields(submission),

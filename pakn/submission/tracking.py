@@ -14,9 +14,10 @@ from tortoise.transactions import in_transaction
 from pakn.core import rawsql
 from pakn.core.pagination import ID, Cursor, Instant
 from pakn.core.problems import Problem, conflict, not_found
+from pakn.domain import tracking
 from pakn.domain.publication import PUBLIC_WHERE, is_published, public_text
-from pakn.intelligence.search import text_condition
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
+from pakn.models.search import text_condition
 from pakn.reference.cache import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
@@ -30,7 +31,7 @@ async def categories_by_code() -> dict[str, Category]:
 
 
 async def find_by_code(raw_code: str) -> Feedback | None:
-    code = secrets.normalise_tracking_code(raw_code)
+    code = tracking.normalise_tracking_code(raw_code)
     if code is None:
         return None
     found = await rawsql.instances(Feedback, "tracking_code = ?", [code])

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from pakn.accounts import endpoints
 from pakn.accounts.passwords import hash_password
+from pakn.api import accounts as endpoints
 from pakn.domain.roles import Role
 from tests import staff
 from tests.staff import PASSWORD, make_staff

@@ -16,7 +16,7 @@ from pakn.models import Feedback, OutboxMessage, Rating
 from pakn.submission import service as submission_service
 from pakn.submission.schemas import FeedbackCreate
 from pakn.submission.write import Row
-from pakn.triage import service as triage_service
+from pakn.workflow import service as triage_service
 from tests.e2e.workflow_helpers import act, act_ok, citizen_submits
 from tests.factories import feedback_body
 from tests.staff import make_staff

@@ -13,7 +13,7 @@ import pytest
 
 from pakn.domain.roles import Role
 from pakn.models import Feedback, FeedbackEvent, OutboxMessage
-from pakn.triage import spam
+from pakn.workflow import spam
 from tests.e2e.workflow_helpers import STAFF_URL, act_ok, citizen_submits
 from tests.factories import publish_answer
 from tests.staff import Staff, make_staff

@@ -11,9 +11,9 @@ from pakn.attachments.storage import LocalStorage
 from pakn.models import Feedback
 from pakn.submission import service as submission
 from pakn.submission.schemas import FeedbackCreate, SupplementCreate
-from pakn.submission.supplements import add_supplement
-from pakn.triage.schemas import ActionRequest
-from pakn.triage.service import Actor, perform
+from pakn.workflow.schemas import ActionRequest
+from pakn.workflow.service import Actor, perform
+from pakn.workflow.supplements import add_supplement
 from tests.staff import Staff
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

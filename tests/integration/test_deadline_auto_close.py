@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from pakn.deadlines.closing import auto_close
 from pakn.domain.roles import Role
 from pakn.models import Feedback, FeedbackEvent, OutboxMessage
 from pakn.settings import Settings
+from pakn.workflow.closing import auto_close
 from tests.integration.deadline_helpers import AGENCY, act, at, received
 from tests.staff import make_staff
 

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from pakn.mail import figures
-from pakn.mail.digest import send_weekly_digests
 from pakn.mail.sender import flush_outbox
 from pakn.models import Feedback, OutboxMessage
 from pakn.settings import Settings
+from pakn.weekly import figures
+from pakn.weekly.digest import send_weekly_digests
 from tests.integration.test_digest_weekly import MONDAY, leaders, local, report
 from tests.mail_server import MailServer
 

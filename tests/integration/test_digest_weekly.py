@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pakn.domain.roles import Role
-from pakn.mail.digest import send_weekly_digests
-from pakn.mail.figures import last_completed_week
 from pakn.mail.sender import flush_outbox
 from pakn.models import Agency, Feedback, OutboxMessage, StaffUser
 from pakn.settings import Settings
+from pakn.weekly.digest import send_weekly_digests
+from pakn.weekly.figures import last_completed_week
 from tests.mail_server import MailServer
 from tests.staff import make_staff
 

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pakn.attachments.storage import LocalStorage
+from pakn.domain import tracking
 from pakn.domain.roles import Role
 from pakn.models import Feedback, StaffUser
 from pakn.settings import Settings
-from pakn.submission import secrets, service
+from pakn.submission import service
 from pakn.submission.schemas import FeedbackCreate
-from pakn.triage import queue
-from pakn.triage.queue_schemas import QueueParams
+from pakn.workflow import queue
+from pakn.workflow.queue_schemas import QueueParams
 from tests.assessing import assessed
 from tests.conftest import clear_written_tables
 
@@ -70,6 +71,6 @@ async def test_a_tracking_code_is_found_however_it_was_typed(tmp_path: Path) -> 
     wanted = await submitted(tmp_path, "Cần tìm", "Đèn đường hỏng cả tuần nay rồi.")
     await submitted(tmp_path, "Khác", "Đèn đường hỏng cả tuần nay rồi.")
     spoken = wanted.tracking_code.lower().replace("0", "o").replace("1", "l")
-    assert secrets.normalise_tracking_code(spoken) == wanted.tracking_code
+    assert tracking.normalise_tracking_code(spoken) == wanted.tracking_code
     assert await found(spoken) == ["Cần tìm"]
     assert await found(wanted.tracking_code) == ["Cần tìm"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pakn.stats.cli import render
+from pakn.commands.stats import render
 from pakn.stats.schemas import BreakdownQuery
 from tests.integration.test_stats_service import AS_OF, TZ, local, report, save, seed_province
 

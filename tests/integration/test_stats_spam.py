@@ -13,15 +13,15 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from pakn.commands.stats import render
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
-from pakn.mail.digest import send_weekly_digests
 from pakn.models import Feedback, OutboxMessage, StaffUser
 from pakn.settings import Settings
-from pakn.stats.cli import render
 from pakn.stats.schemas import BreakdownQuery
 from pakn.stats.service import summary
+from pakn.weekly.digest import send_weekly_digests
 from tests.integration.test_stats_service import AS_OF, TZ, local, mobile_filter, report, seed_province
 from tests.staff import Staff, make_staff
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from pakn.geo import in_vietnam
+from pakn.domain.geo import in_vietnam
 
 INSIDE = {
     "Hà Nội": (21.0285, 105.8542),

@@ -8,8 +8,8 @@ import pytest
 
 from pakn.core.problems import Problem
 from pakn.open311.attributes import check_attributes
-from pakn.open311.config import Open311Attribute, Open311Config
 from pakn.open311.xml import render
+from pakn.settings.open311 import Open311Attribute, Open311Config
 
 ATTRIBUTES = [
     Open311Attribute(code="so-xe", datatype="number", description="Số xe liên quan", required=True),

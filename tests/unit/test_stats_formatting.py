@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pakn.stats import formatting as fmt
 from pakn.stats.export import filename
 from pakn.stats.service import figures_of, instant, ratio
+from pakn.text import formatting as fmt
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from pakn.core.text import LineStr, TextStr, clean_text
 from pakn.core.validation import field_errors
 from pakn.settings import AgencyConfig, CategoryConfig, Settings, describe_settings_error
+from pakn.text.fields import LineStr, TextStr, clean_text
 
 
 class Form(BaseModel):

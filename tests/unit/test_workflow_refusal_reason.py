@@ -8,7 +8,7 @@ import pytest
 
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
-from pakn.triage.workflow import ROLE_ACTIONS, Action, IllegalMove, RoleMayNot, _target, next_status
+from pakn.domain.workflow import ROLE_ACTIONS, Action, IllegalMove, RoleMayNot, _target, next_status
 
 STAFF_ACTIONS = [action for action in Action if action is not Action.SUPPLEMENT]
 

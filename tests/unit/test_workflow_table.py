@@ -8,7 +8,7 @@ import pytest
 
 from pakn.domain.roles import Role
 from pakn.domain.status import HANDLED, Status
-from pakn.triage.workflow import (
+from pakn.domain.workflow import (
     SYSTEM_TRANSITIONS,
     TRANSITIONS,
     Action,

@@ -1,0 +1,267 @@
+"""The staff contract: actions in, the full report and its history out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from ipaddress import ip_address
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, RootModel, field_validator, model_validator
+
+from pakn.core.routing import RowId
+from pakn.deadlines.policy import StateName
+from pakn.intelligence.schemas import Assessment, Suggestions
+from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
+from pakn.text.fields import LineStr, LocalizedValueError, TextStr
+
+Note = Annotated[TextStr, Field(max_length=5000)]
+RequiredNote = Annotated[TextStr, Field(min_length=1, max_length=5000)]
+AgencyCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
+CategoryCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
+PriorityName = Literal["urgent", "normal", "complex"]
+RejectReason = Literal["incomplete", "out_of_scope", "complaint_or_denunciation", "spam", "other"]
+
+
+class Move(StrictInput):
+    """An action on a report; each may carry an internal note for the record."""
+
+    note: Note = ""
+
+
+class Assign(Move):
+    action: Literal["assign"]
+    agency: AgencyCode
+    category: CategoryCode | None = None
+    priority: PriorityName | None = None
+
+
+class Reject(Move):
+    action: Literal["reject"]
+    reason: RejectReason
+
+
+class Merge(Move):
+    action: Literal["merge"]
+    duplicate_of: RowId
+
+
+class Reassign(Move):
+    action: Literal["reassign"]
+    agency: AgencyCode
+
+
+class RequestInfo(Move):
+    action: Literal["request_info"]
+    message: RequiredNote
+
+
+class AnswerIn(Move):
+    action: Literal["answer"]
+    answer: Annotated[TextStr, Field(min_length=10, max_length=10000)]
+
+
+class NoteRequired(StrictInput):
+    action: Literal["decline", "return", "reopen", "comment"]
+    note: RequiredNote
+
+
+class Plain(Move):
+    action: Literal["start", "approve", "close"]
+
+
+class SetCategory(Move):
+    action: Literal["set_category"]
+    category: CategoryCode
+
+
+class SetPriority(Move):
+    action: Literal["set_priority"]
+    priority: PriorityName
+    urgent: bool | None = None
+
+
+def iso_instant(value: object) -> object:
+    """An ISO 8601 instant with its offset (a string in JSON), or a Vietnamese error."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) >= 19 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise LocalizedValueError(
+            "Phải là thời điểm ISO 8601 có múi giờ, vd. 2026-12-07T17:00:00+07:00.",
+            "Must be an ISO 8601 instant with an offset, e.g. 2026-12-07T17:00:00+07:00.",
+        )
+    return parsed
+
+
+# An instant as JSON writes it: ISO 8601 with its offset.
+Instant = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(iso_instant)]
+
+
+class Extend(Move):
+    """A coordinator gives more time: a new instant (with its offset), and why."""
+
+    action: Literal["extend"]
+    deadline: Instant
+    reason: RequiredNote
+
+
+ActionIn = Annotated[
+    Assign
+    | Reject
+    | Merge
+    | Reassign
+    | RequestInfo
+    | AnswerIn
+    | NoteRequired
+    | Plain
+    | SetCategory
+    | SetPriority
+    | Extend,
+    Field(discriminator="action"),
+]
+
+
+class ActionRequest(RootModel[ActionIn]):
+    """Every action in one schema: the `action` field picks the shape."""
+
+
+class BulkAssign(Assign):
+    ids: list[RowId] = Field(min_length=1, max_length=200)
+
+
+class BulkReject(Reject):
+    ids: list[RowId] = Field(min_length=1, max_length=200)
+
+
+class BulkMerge(Merge):
+    ids: list[RowId] = Field(min_length=1, max_length=200)
+
+
+BulkIn = Annotated[BulkAssign | BulkReject | BulkMerge, Field(discriminator="action")]
+
+
+class BulkRequest(RootModel[BulkIn]):
+    """Assign, reject or merge many reports: `ids` plus the action's fields."""
+
+
+class BulkResult(BaseModel):
+    id: int
+    ok: bool
+    status: str | None = None
+    error: dict[str, object] | None = None
+
+
+class BulkReply(BaseModel):
+    results: list[BulkResult]
+
+
+class SpamRejectRequest(StrictInput):
+    """Reject as spam every open report from one source since an instant:
+    exactly one of `device_id` and `client_address`."""
+
+    device_id: Annotated[LineStr, Field(min_length=1, max_length=200)] | None = None
+    client_address: Annotated[str, Field(max_length=64)] | None = None
+    since: Instant
+    note: Note = ""
+
+    @field_validator("client_address")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        # Matched as stored (as on the staff detail); never "unknown", which
+        # would catch every report whose source the server could not tell.
+        try:
+            ip_address(value) if value is not None else None
+        except ValueError:
+            raise LocalizedValueError("Phải là một địa chỉ IP.", "Must be an IP address.") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SpamRejectRequest:
+        if (self.device_id is None) == (self.client_address is None):
+            raise LocalizedValueError(
+                "Cần đúng một trong hai trường device_id và client_address.",
+                "Give exactly one of device_id and client_address.",
+            )
+        return self
+
+
+class SpamRejectReply(BaseModel):
+    rejected: int
+    # Every id rejected, ascending, when there are at most SPAM_IDS_SHOWN; null above.
+    ids: list[int] | None
+
+
+class StaffFeedbackCreate(FeedbackCreate):
+    """A report received off-line (phone, letter, at the counter), entered by staff."""
+
+    channel: Literal["hotline", "letter", "counter", "email"]  # type: ignore[assignment]
+
+
+class EventOut(BaseModel):
+    id: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+    details: dict[str, object] | None
+    is_public: bool
+    actor: str | None
+    created_at: datetime
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class SupplementOut(BaseModel):
+    id: int
+    content: str
+    created_at: datetime
+
+
+class FeedbackStaff(BaseModel):
+    id: int
+    tracking_code: str
+    version: int
+    status: str
+    allowed_actions: list[str]
+    title: str
+    content: str
+    category: str | None
+    priority: str
+    urgent: bool
+    channel: str
+    agency: str | None
+    duplicate_of: int | None
+    reject_reason: str | None
+    answer: str | None
+    location: LocationOut | None
+    contact: ContactIn | None
+    is_anonymous: bool
+    is_public: bool
+    device_id: str | None
+    client_address: str | None  # staff-only, like device_id: the source, for spam
+    deadline: datetime | None
+    # on_track | due_soon | overdue; null once handled or without a deadline.
+    deadline_state: StateName | None
+    created_at: datetime
+    updated_at: datetime
+    assigned_at: datetime | None
+    started_at: datetime | None
+    info_requested_at: datetime | None
+    answered_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rejected_at: datetime | None
+    attachments: list[AttachmentOut]
+    supplements: list[SupplementOut]
+    # Triage suggestions computed just after intake, and the suggested category
+    # kept beside the citizen's own (which is never replaced).
+    assessment: Assessment = Field(
+        description="pending: suggestions, duplicates and urgency are still being computed (seconds); "
+        "done; failed: they could not be computed"
+    )
+    suggested_category: str | None = None
+    suggestions: Suggestions | None = None

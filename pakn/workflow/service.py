@@ -1,0 +1,165 @@
+"""Moving a report through the workflow: one transaction, the row locked, the
+version checked, an immutable event written beside the change."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from pakn.accounts.reach import can_see
+from pakn.core.problems import Problem, not_found
+from pakn.deadlines.service import apply_deadline
+from pakn.domain.roles import Role
+from pakn.domain.status import HANDLED, Status
+from pakn.domain.workflow import Action, IllegalMove, RoleMayNot, next_status, system_next_status
+from pakn.mail.notices import notify_citizen
+from pakn.models import Feedback, FeedbackEvent, StaffUser
+from pakn.workflow.effects import EFFECTS
+
+# Status changes a citizen sees (with public wording); notes and reassignments stay internal.
+PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND})
+# Runs inside the action's transaction, after its event (the scheduler's notices).
+AfterMove = Callable[[Feedback, BaseDBAsyncClient], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A staff account, or the system (`user` None) for the scheduler's own
+    moves, which sees every report and may make only SYSTEM_TRANSITIONS."""
+
+    user: StaffUser | None
+    review_required: bool = True
+
+    @property
+    def role(self) -> Role:
+        assert self.user is not None, "the system has no role"
+        return Role(self.user.role)
+
+    def next_status(self, source: Status, action: str) -> Status:
+        if self.user is None:
+            return system_next_status(source, action)
+        return next_status(source, action, self.role, self.review_required)
+
+
+SYSTEM = Actor(None)
+
+
+def illegal_move(exc: IllegalMove) -> Problem:
+    """409 when the status is the reason; 403 when the move exists in this
+    status but the actor's role may not make it."""
+    if isinstance(exc, RoleMayNot):
+        return role_may_not(exc)
+    allowed = ", ".join(exc.allowed) or "—"
+    return Problem(
+        409,
+        "action-not-allowed",
+        "Thao tác không được phép",
+        "Action not allowed",
+        f"Không thể '{exc.action}' khi phản ánh ở trạng thái '{exc.status.value}'. Được phép: {allowed}.",
+        f"'{exc.action}' is not allowed in status '{exc.status.value}'. Allowed: {allowed}.",
+        extra={"allowed_actions": exc.allowed},
+    )
+
+
+def role_may_not(exc: RoleMayNot) -> Problem:
+    role, allowed = exc.role.value, ", ".join(exc.allowed) or "—"
+    return Problem(
+        403,
+        "role-not-allowed",
+        "Vai trò không được phép",
+        "Role not allowed",
+        f"Vai trò {role} không được phép {exc.action} (phản ánh đang ở trạng thái '{exc.status.value}'). "
+        f"Vai trò này được phép: {allowed}.",
+        f"The {role} role may not {exc.action} (the report is in status '{exc.status.value}'). "
+        f"This role may: {allowed}.",
+        extra={"role": role, "allowed_actions": exc.allowed},
+    )
+
+
+def stale_version(current: int) -> Problem:
+    return Problem(
+        412,
+        "stale-version",
+        "Dữ liệu đã thay đổi",
+        "Precondition failed",
+        "Phản ánh đã được người khác cập nhật; hãy tải lại rồi thử lại.",
+        "The report was changed by someone else; reload it and try again.",
+        headers={"ETag": etag(current)},
+        extra={"current_version": current},
+    )
+
+
+def _handled_at(feedback: Feedback, source: Status, target: Status, now: datetime) -> datetime | None:
+    """When the report entered a handled status; cleared when it leaves one (reopen)."""
+    if target not in HANDLED:
+        return None
+    return feedback.handled_at if source in HANDLED else now
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+async def visible_feedback(feedback_id: int, user: StaffUser) -> Feedback:
+    """The report if this account may see it; otherwise it does not exist (404)."""
+    feedback = await Feedback.get_or_none(id=feedback_id)
+    if feedback is None or not can_see(user, feedback):
+        raise not_found()
+    return feedback
+
+
+async def perform(
+    feedback_id: int,
+    move: Any,
+    actor: Actor,
+    expected_version: int | None,
+    now: datetime,
+    *,
+    after: AfterMove | None = None,
+) -> Feedback:
+    """Apply one action. `expected_version` None skips the check (bulk actions)."""
+    async with in_transaction() as connection:
+        feedback = await Feedback.select_for_update().using_db(connection).get_or_none(id=feedback_id)
+        if feedback is None or (actor.user is not None and not can_see(actor.user, feedback)):
+            raise not_found()
+        if expected_version is not None and feedback.version != expected_version:
+            raise stale_version(feedback.version)
+        source = Status(feedback.status)
+        try:
+            target = actor.next_status(source, move.action)
+        except IllegalMove as exc:
+            raise illegal_move(exc) from None
+        action = Action(move.action)
+        details = await EFFECTS[action](feedback, move, now)
+        apply_deadline(feedback, action, source, target, now, details)
+        if target is Status.RESOLVED and action is Action.ANSWER:
+            feedback.resolved_at = now  # published without review
+        feedback.handled_at = _handled_at(feedback, source, target, now)
+        feedback.status = target
+        feedback.version += 1
+        feedback.updated_at = now
+        await feedback.save(using_db=connection)
+        if target is Status.RESOLVED:
+            await Feedback.filter(duplicate_of_id=feedback.id).using_db(connection).update(answer=feedback.answer)
+        await FeedbackEvent.create(
+            using_db=connection,
+            feedback=feedback,
+            action=action.value,
+            from_status=source,
+            to_status=target,
+            note=move.note,
+            details={key: value for key, value in details.items() if value is not None} or None,
+            is_public=action not in PRIVATE_ACTIONS,
+            actor_user=actor.user,
+            actor=actor.user.username if actor.user else None,
+            created_at=now,
+        )
+        await notify_citizen(feedback, action, target, details, now, connection)
+        if after is not None:
+            await after(feedback, connection)
+    return feedback
