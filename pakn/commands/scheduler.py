@@ -13,9 +13,12 @@ import asyncio
 import sys
 from datetime import datetime
 
+from pakn import db
 from pakn.commands.console import RAW, database_ready, load_settings, log_start
+from pakn.core.observability import configure_logging
 from pakn.core.tables import text_table
 from pakn.scheduler.jobs import BY_NAME, JOBS, Job
+from pakn.scheduler.runner import prepare, run_job, serve_jobs
 from pakn.settings import Settings
 
 SCHEDULER_HELP = """Chạy các tác vụ định kỳ và việc đánh giá phản ánh mới trong một tiến trình riêng.
@@ -43,9 +46,6 @@ def add_scheduler_commands(commands: argparse._SubParsersAction[argparse.Argumen
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from pakn.core.observability import configure_logging
-    from pakn.scheduler.runner import serve_jobs
-
     settings = load_settings()
     configure_logging(settings.log_level)
     database_ready(settings)
@@ -97,9 +97,6 @@ def parse_now(text: str | None, settings: Settings) -> datetime:
 
 
 async def _run(job: Job, now: datetime, settings: Settings) -> object:
-    from pakn import db
-    from pakn.scheduler.runner import prepare, run_job
-
     prepare(settings)
     await db.open_database(settings)
     try:

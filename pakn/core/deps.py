@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
 from pakn.core.clients import client_address
 from pakn.settings import Settings
-
-if TYPE_CHECKING:  # pakn.core.ratelimit imports this module
-    from pakn.core.ratelimit import Limiter
 
 
 def settings_of(request: Request) -> Settings:
@@ -22,11 +18,6 @@ def settings_of(request: Request) -> Settings:
 def server_key_of(request: Request) -> bytes:
     key: bytes = request.app.state.server_key
     return key
-
-
-def rate_limiter_of(request: Request) -> Limiter:
-    limiter: Limiter = request.app.state.rate_limiter
-    return limiter
 
 
 def client_address_of(request: Request) -> str:

@@ -37,7 +37,7 @@ from limits.errors import StorageError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from pakn.core.deps import client_address_of, rate_limiter_of
+from pakn.core.deps import client_address_of
 from pakn.core.problems import Problem
 from pakn.settings import DoorLimits, RateLimitConfig, Settings
 
@@ -323,3 +323,9 @@ def code_door(door: Door) -> Callable[[Endpoint], Endpoint]:
         return limited
 
     return decorate
+
+
+def rate_limiter_of(request: Request) -> Limiter:
+    """The limiter the running app was built with."""
+    limiter: Limiter = request.app.state.rate_limiter
+    return limiter

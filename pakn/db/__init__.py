@@ -10,8 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.connection import get_connection
 from tortoise.migrations.api.migrate import migrate as run_migrations
-from tortoise.migrations.executor import PlanStep
+from tortoise.migrations.executor import MigrationExecutor, PlanStep
 
 from pakn.core.outage import database_unavailable
 from pakn.settings import Settings
@@ -134,9 +135,6 @@ async def close_database() -> None:
 
 async def pending_migrations(settings: Settings) -> list[str]:
     """Names of committed migrations not yet applied (the database must be open)."""
-    from tortoise.connection import get_connection
-    from tortoise.migrations.executor import MigrationExecutor
-
     apps = tortoise_config(settings)["apps"]
     executor = MigrationExecutor(get_connection("default"), apps)
     return [step.migration.name for step in await executor.plan() if not step.backward]

@@ -152,13 +152,3 @@ class ModelCache:
 
 
 cache = ModelCache()
-
-
-async def retrain(now: datetime) -> dict[str, object]:
-    """The scheduler's job: train on the decisions so far, if there are enough."""
-    from pakn.intelligence.intake import current_engine  # intake imports this module
-
-    row = await train(current_engine(), now)
-    if row is None:
-        return {"trained": False}
-    return {"trained": True, "model_id": row.id, "reports": (row.metrics or {}).get("reports")}

@@ -1,9 +1,9 @@
 """The ORM models, in one place: services import them, endpoints never do."""
 
-from pakn.models.accounts import Agency, SignInThrottle, StaffToken, StaffUser
+from pakn.models.accounts import Agency, ApiClient, SignInThrottle, StaffToken, StaffUser
 from pakn.models.feedback import Attachment, Feedback, FeedbackEvent, Rating, Supplement
 from pakn.models.idempotency import IdempotencyRecord
-from pakn.models.operations import ApiClient, DeadlineNotice, DeferredTask, OutboxMessage, TriageModel, WorkDay
+from pakn.models.operations import DeadlineNotice, DeferredTask, OutboxMessage, TriageModel, WorkDay
 from pakn.models.reference import AdminUnit, Category
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Agencies, staff accounts, their sign-in tokens and the sign-in throttle."""
+"""Agencies, staff accounts, their sign-in tokens, the sign-in throttle, and the Open311 client keys."""
 
 from __future__ import annotations
 
@@ -81,3 +81,17 @@ class SignInThrottle(Model):
     class Meta:
         table = "sign_in_throttle"
         indexes = (("account",),)
+
+
+class ApiClient(Model):
+    """An Open311 client application and its API key (stored as SHA-256)."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    created_at = UtcDatetimeField()
+    revoked_at: datetime | None = UtcDatetimeField(null=True)
+    last_used_at: datetime | None = UtcDatetimeField(null=True)
+
+    class Meta:
+        table = "api_client"

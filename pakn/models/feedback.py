@@ -13,8 +13,7 @@ from pakn.domain.status import Status
 from pakn.models.fields import UtcDatetimeField
 
 if TYPE_CHECKING:  # the related models, for the relations' types only
-    from pakn.models.accounts import Agency, StaffUser
-    from pakn.models.operations import ApiClient
+    from pakn.models.accounts import Agency, ApiClient, StaffUser
     from pakn.models.reference import AdminUnit, Category
 
 

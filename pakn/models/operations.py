@@ -1,5 +1,5 @@
 """What the scheduler and the mail sender keep: deadline notices, the e-mail
-outbox, Open311 client keys and trained triage models. Unique keys here are
+outbox and trained triage models. Unique keys here are
 what makes every notice and every e-mail happen exactly once."""
 
 from __future__ import annotations
@@ -76,20 +76,6 @@ class DeferredTask(Model):
         table = "deferred_task"
         unique_together = (("kind", "subject_id"),)
         indexes = (("kind", "due_at"),)
-
-
-class ApiClient(Model):
-    """An Open311 client application and its API key (stored as SHA-256)."""
-
-    id = fields.BigIntField(primary_key=True)
-    name = fields.CharField(max_length=200)
-    key_hash = fields.CharField(max_length=64, unique=True)
-    created_at = UtcDatetimeField()
-    revoked_at: datetime | None = UtcDatetimeField(null=True)
-    last_used_at: datetime | None = UtcDatetimeField(null=True)
-
-    class Meta:
-        table = "api_client"
 
 
 class TriageModel(Model):

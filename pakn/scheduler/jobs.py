@@ -13,54 +13,35 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from pakn.accounts.throttle import forget_quiet_rows
+from pakn.attachments.orphans import sweep_orphans
+from pakn.attachments.storage import LocalStorage
 from pakn.core import context
+from pakn.deadlines.sweep import sweep
+from pakn.intelligence.deferred import drain
+from pakn.intelligence.intake import current_engine
+from pakn.intelligence.training import train
+from pakn.mail.sender import flush_outbox
 from pakn.settings import Settings
-
-
-async def deadline_sweep(now: datetime) -> object:
-    from pakn.deadlines.sweep import sweep
-
-    return await sweep(now)
-
-
-async def auto_close(now: datetime) -> object:
-    from pakn.workflow.closing import auto_close as close
-
-    return await close(now)
-
-
-async def weekly_digest(now: datetime) -> object:
-    # The mail module's; imported when run so that the scheduler does not
-    # depend on it to start.
-    from pakn.weekly.digest import send_weekly_digests
-
-    return await send_weekly_digests(now)
-
-
-async def outbox_flush(now: datetime) -> object:
-    from pakn.mail.sender import flush_outbox
-
-    return await flush_outbox(now)
+from pakn.submission.expiry import expire_idempotency_records
+from pakn.weekly.digest import send_weekly_digests
+from pakn.workflow.closing import auto_close
 
 
 async def triage_retrain(now: datetime) -> object:
-    from pakn.intelligence.training import retrain
-
-    return await retrain(now)
+    row = await train(current_engine(), now)
+    if row is None:
+        return {"trained": False}
+    return {"trained": True, "model_id": row.id, "reports": (row.metrics or {}).get("reports")}
 
 
 async def triage_assess(now: datetime) -> object:
     # A safety net and an operator's handle: the worker loop (runner.assessing)
     # normally assesses each report within a second.
-    from pakn.intelligence.deferred import drain
-    from pakn.intelligence.intake import current_engine
-
     return await drain(now, current_engine().config)
 
 
 async def idempotency_expiry(now: datetime) -> object:
-    from pakn.submission.expiry import expire_idempotency_records
-
     retention = context.settings().retention
     return await expire_idempotency_records(
         now, retention=timedelta(days=retention.idempotency_days), batch_size=retention.delete_batch_size
@@ -68,9 +49,6 @@ async def idempotency_expiry(now: datetime) -> object:
 
 
 async def orphan_files(now: datetime) -> object:
-    from pakn.attachments.orphans import sweep_orphans
-    from pakn.attachments.storage import LocalStorage
-
     settings = context.settings()
     retention = settings.retention
     return await sweep_orphans(
@@ -82,8 +60,6 @@ async def orphan_files(now: datetime) -> object:
 
 
 async def sign_in_throttle_expiry(now: datetime) -> object:
-    from pakn.accounts.throttle import forget_quiet_rows
-
     return {"deleted": await forget_quiet_rows(now, context.settings().auth)}
 
 
@@ -136,10 +112,10 @@ def _weekly(settings: Settings) -> BaseTrigger:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", deadline_sweep, _every_minutes),
+    Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", sweep, _every_minutes),
     Job("auto-close", "Tự động đóng, từ chối hồ sơ thiếu / close and expire", auto_close, _daily, catch_up=True),
-    Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", weekly_digest, _weekly, catch_up=True),
-    Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", outbox_flush, _every_seconds),
+    Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", send_weekly_digests, _weekly, catch_up=True),
+    Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", flush_outbox, _every_seconds),
     Job("triage-assess", "Đánh giá phản ánh mới còn chờ / assess waiting reports", triage_assess, _every_minute),
     Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
     Job("idempotency-expiry", "Xoá khoá gửi trùng cũ / expire idempotency keys", idempotency_expiry, _housekeeping),

@@ -22,8 +22,10 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from pakn.core import context
+from pakn.db import close_database, open_database
 from pakn.deadlines.service import current_policy
 from pakn.deadlines.workdays import sync_work_days
+from pakn.intelligence.deferred import Worker
 from pakn.intelligence.intake import current_engine
 from pakn.scheduler.jobs import JOBS, Job
 from pakn.settings import Settings
@@ -133,8 +135,6 @@ async def running_jobs(settings: Settings) -> AsyncIterator[JobScheduler | None]
 async def assessing(settings: Settings) -> AsyncIterator[None]:
     """The deferred triage assessment, running beside the jobs: a loop rather
     than a job, because a new report should be assessed within a second."""
-    from pakn.intelligence.deferred import Worker
-
     worker = Worker(settings)
     worker.start()
     try:
@@ -145,8 +145,6 @@ async def assessing(settings: Settings) -> AsyncIterator[None]:
 
 async def serve_jobs(settings: Settings) -> None:
     """`pakn scheduler`: run the jobs until SIGTERM or SIGINT."""
-    from pakn.db import close_database, open_database
-
     prepare(settings)
     await open_database(settings)
     try:

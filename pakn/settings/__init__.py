@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     IPvAnyNetwork,
     SecretStr,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -281,8 +282,6 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 
 def describe_settings_error(exc: Exception) -> str:
     """One line naming the bad setting, for start-up failures."""
-    from pydantic import ValidationError
-
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         path = ".".join(str(part) for part in first["loc"])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import connections
@@ -32,9 +32,7 @@ from tortoise import connections
 from pakn.domain.channels import Channel
 from pakn.models import AdminUnit, Agency, Category
 from pakn.models.spam import SPAM
-
-if TYPE_CHECKING:
-    from pakn.stats.service import StatsFilter
+from pakn.stats.filters import StatsFilter
 
 CHANNEL_LABELS = {
     Channel.MOBILE: "Ứng dụng di động",

@@ -41,7 +41,6 @@ from the per-report conditions below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -50,6 +49,7 @@ from pakn.core.problems import field_problem
 from pakn.domain.status import Status
 from pakn.models import AdminUnit, Agency, Category
 from pakn.stats import queries
+from pakn.stats.filters import StatsFilter
 from pakn.stats.schemas import BreakdownRow, Display, Period, StatsQuery, Summary
 from pakn.text import formatting as fmt
 
@@ -76,21 +76,6 @@ CONDITIONS: dict[str, str] = {
 # and where the calendar does not cover a date).
 DAYS = f"CASE WHEN {HANDLED} THEN wh.ordinal - wc.ordinal END"
 COUNTS = ("received", *CONDITIONS)
-
-
-@dataclass(frozen=True)
-class StatsFilter:
-    """Which reports: received in [start, end) (local dates), figures as of
-    `as_of`; `scope_agency` is the caller's reach (pakn.accounts.reach.agency_scope)."""
-
-    start: date | None
-    end: date | None
-    as_of: datetime
-    agency: str | None = None
-    category: str | None = None
-    channel: str | None = None
-    admin_unit: str | None = None
-    scope_agency: str | None = None
 
 
 def filter_from(query: StatsQuery, now: datetime, tz: ZoneInfo, scope_agency: str | None = None) -> StatsFilter:

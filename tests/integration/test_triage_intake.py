@@ -19,6 +19,7 @@ from pakn.intelligence import training
 from pakn.intelligence.intake import current_engine
 from pakn.intelligence.suggestions import Engine
 from pakn.models import Feedback, TriageModel
+from pakn.scheduler import jobs
 from pakn.settings import Settings, TriageConfig
 from pakn.submission import service
 from pakn.submission.schemas import FeedbackCreate
@@ -127,7 +128,7 @@ async def test_the_model_is_trained_on_staff_decisions_and_used_at_intake(tmp_pa
 
 
 async def test_too_few_decisions_train_nothing_and_the_rules_go_on(tmp_path: Path) -> None:
-    assert await training.retrain(datetime.now(TZ)) == {"trained": False}
+    assert await jobs.triage_retrain(datetime.now(TZ)) == {"trained": False}
     assert await TriageModel.all().count() == 0
     new = await submitted(tmp_path, "Mặt đường nhiều ổ gà.")
     assert new.suggestions["model"] is None and new.suggested_category_id == "giao-thong"
