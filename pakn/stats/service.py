@@ -49,7 +49,7 @@ from pakn.core.problems import field_problem
 from pakn.domain.status import Status
 from pakn.models import AdminUnit, Agency, Category
 from pakn.stats import queries
-from pakn.stats.filters import StatsFilter
+from pakn.stats.filters import StatsFilter as StatsFilter  # part of this service's face
 from pakn.stats.schemas import BreakdownRow, Display, Period, StatsQuery, Summary
 from pakn.text import formatting as fmt
 
