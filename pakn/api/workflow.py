@@ -156,8 +156,8 @@ async def act(request: Request) -> Response:
     version = expected_version(request)
     move = parse_tagged(ActionRequest, await read_json_object(request), "action").root
     actor = service.Actor(user, settings_of(request).workflow.review_required)
-    feedback = await service.perform(request.path_params["id"], move, actor, version, now_of(request))
-    return await detail_reply(request, feedback, user)
+    moved = await service.perform(request.path_params["id"], move, actor, version, now_of(request))
+    return await detail_reply(request, moved.feedback, user)
 
 
 @document(

@@ -159,9 +159,10 @@ def system_next_status(status: Status, action: str) -> Status:
     return target
 
 
-def citizen_supplement(status: Status) -> Status:
-    """Where the citizen's supplement leads, or IllegalMove when nothing was asked."""
-    target = TRANSITIONS.get((status, Action.SUPPLEMENT))
+def citizen_next_status(status: Status, action: str) -> Status:
+    """Where the citizen's one move, the supplement, leads; IllegalMove when
+    nothing was asked (or for any other action)."""
+    target = TRANSITIONS.get((status, Action.SUPPLEMENT)) if action == Action.SUPPLEMENT else None
     if target is None:
-        raise IllegalMove(status, Action.SUPPLEMENT.value, [])
+        raise IllegalMove(status, action, [])
     return target

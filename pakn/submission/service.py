@@ -13,7 +13,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from pakn.attachments.inspect import CleanFile
-from pakn.attachments.storage import Storage, new_key
+from pakn.attachments.storage import Storage
+from pakn.attachments.storing import storing
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
 from pakn.domain import tracking
@@ -186,14 +187,9 @@ async def _create(
         message = notices.received_message(Feedback(**values), now)
         if message is not None:
             rows.append(Row(OutboxMessage, message, from_report={}))
-    stored_keys: list[str] = []
-    try:
-        rows.extend(await store_files(submission.files, storage, stored_keys, now))
+    async with storing(storage) as stored:
+        rows.extend(Row(Attachment, fields) for fields in await stored.save_all(submission.files, now))
         created.id = await insert_report(Feedback, values, rows)
-    except BaseException:
-        for stored in stored_keys:
-            await storage.delete(stored)
-        raise
     return Outcome(created, replayed=False)
 
 
@@ -209,34 +205,6 @@ def _submit_event(entered_by: StaffUser | None, now: datetime) -> Row:
             "created_at": now,
         },
     )
-
-
-async def store_files(
-    files: tuple[CleanFile, ...], storage: Storage, stored_keys: list[str], now: datetime
-) -> list[Row]:
-    """Write each file; its row, to insert with the report. `stored_keys` lists
-    what to delete if the write that follows fails."""
-    rows = []
-    for file in files:
-        key = new_key(file.extension, now)
-        await storage.save(key, file.content)
-        stored_keys.append(key)
-        rows.append(Row(Attachment, _attachment_fields(file, key, now)))
-    return rows
-
-
-def _attachment_fields(file: CleanFile, key: str, now: datetime) -> dict[str, Any]:
-    return {
-        "storage_key": key,
-        "filename": file.filename,
-        "content_type": file.content_type,
-        "kind": file.kind,
-        "size": len(file.content),
-        "sha256": file.sha256,
-        "width": file.width,
-        "height": file.height,
-        "created_at": now,
-    }
 
 
 def _door_fields(submission: Submission) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -23,7 +22,7 @@ from pakn.deadlines.service import current_policy
 from pakn.domain.status import Status
 from pakn.mail.outbox import enqueue
 from pakn.models import Feedback
-from pakn.workflow.schemas import Plain, Reject
+from pakn.workflow.commands import Command, Plain, Reject
 from pakn.workflow.service import SYSTEM, AfterMove, perform
 
 log = logging.getLogger("pakn.deadlines")
@@ -81,7 +80,7 @@ async def _reject_incomplete(now: datetime, result: CloseResult) -> None:
             result.skipped += 1
 
 
-async def _move(feedback_id: int, version: int, move: Any, now: datetime, after: AfterMove | None = None) -> bool:
+async def _move(feedback_id: int, version: int, move: Command, now: datetime, after: AfterMove | None = None) -> bool:
     try:
         await perform(feedback_id, move, SYSTEM, version, now, after=after)
     except Problem:

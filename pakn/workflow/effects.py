@@ -1,6 +1,6 @@
 """What each action does to a report besides moving its status.
 
-Each effect gets the locked report, the parsed action and the instant, checks
+Each effect gets the locked report, the command and the instant, checks
 what only the database can tell (the agency exists, the original is not a
 duplicate ...) and sets fields. It returns the details kept on the event.
 """
@@ -9,18 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines import service as deadlines
 from pakn.domain.channels import Priority
 from pakn.domain.status import Status
 from pakn.domain.workflow import Action
-from pakn.models import Agency, Category, Feedback
-from pakn.workflow import schemas
+from pakn.models import Agency, Attachment, Category, Feedback
+from pakn.models import Supplement as SupplementRow
+from pakn.workflow.commands import (
+    AnswerIn,
+    Assign,
+    Command,
+    Extend,
+    Merge,
+    NoteRequired,
+    Plain,
+    Reassign,
+    Reject,
+    RequestInfo,
+    SetCategory,
+    SetPriority,
+    Supplement,
+)
 
 Details = dict[str, Any]
-Effect = Callable[[Feedback, Any, datetime], Awaitable[Details]]
+# The moves whose command carries nothing but the action and a note.
+PlainEffect = Callable[[Feedback, datetime], Awaitable[Details]]
 
 
 async def _agency(code: str) -> str:
@@ -42,7 +58,7 @@ def _priority(feedback: Feedback, priority: str, urgent: bool | None = None) -> 
     feedback.urgent = urgent if urgent is not None else priority == Priority.URGENT
 
 
-async def assign(feedback: Feedback, move: schemas.Assign, now: datetime) -> Details:
+async def assign(feedback: Feedback, move: Assign, now: datetime) -> Details:
     feedback.agency_id = await _agency(move.agency)
     if move.category:
         feedback.category_id = await _category(move.category)
@@ -52,7 +68,7 @@ async def assign(feedback: Feedback, move: schemas.Assign, now: datetime) -> Det
     return {"agency": move.agency, "category": move.category, "priority": move.priority}
 
 
-async def reassign(feedback: Feedback, move: schemas.Reassign, now: datetime) -> Details:
+async def reassign(feedback: Feedback, move: Reassign, now: datetime) -> Details:
     previous = feedback.agency_id
     feedback.agency_id = await _agency(move.agency)
     feedback.assigned_at = now
@@ -60,20 +76,20 @@ async def reassign(feedback: Feedback, move: schemas.Reassign, now: datetime) ->
     return {"agency": move.agency, "previous_agency": previous}
 
 
-async def decline(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def decline(feedback: Feedback, now: datetime) -> Details:
     previous = feedback.agency_id
     feedback.agency_id = None
     feedback.assigned_at = feedback.started_at = None
     return {"previous_agency": previous}
 
 
-async def reject(feedback: Feedback, move: schemas.Reject, now: datetime) -> Details:
+async def reject(feedback: Feedback, move: Reject, now: datetime) -> Details:
     feedback.reject_reason = move.reason
     feedback.rejected_at = now
     return {"reason": move.reason}
 
 
-async def merge(feedback: Feedback, move: schemas.Merge, now: datetime) -> Details:
+async def merge(feedback: Feedback, move: Merge, now: datetime) -> Details:
     original = await Feedback.get_or_none(id=move.duplicate_of)
     if move.duplicate_of == feedback.id:
         raise _merge_refused("Không thể gộp phản ánh vào chính nó.", "A report cannot be merged into itself.")
@@ -97,72 +113,100 @@ def _merge_refused(vi: str, en: str) -> Problem:
     return conflict("merge-refused", vi, en)
 
 
-async def start(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def start(feedback: Feedback, now: datetime) -> Details:
     feedback.started_at = now
     return {}
 
 
-async def request_info(feedback: Feedback, move: schemas.RequestInfo, now: datetime) -> Details:
+async def request_info(feedback: Feedback, move: RequestInfo, now: datetime) -> Details:
     feedback.info_requested_at = now
     return {"message": move.message}
 
 
-async def answer(feedback: Feedback, move: schemas.AnswerIn, now: datetime) -> Details:
+async def answer(feedback: Feedback, move: AnswerIn, now: datetime) -> Details:
     feedback.answer = move.answer
     feedback.answered_at = now
     return {"answer": move.answer}
 
 
-async def approve(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def approve(feedback: Feedback, now: datetime) -> Details:
     feedback.resolved_at = now
     return {}
 
 
-async def reopen(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def reopen(feedback: Feedback, now: datetime) -> Details:
     feedback.resolved_at = feedback.closed_at = None
     return {}
 
 
-async def close(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def close(feedback: Feedback, now: datetime) -> Details:
     feedback.closed_at = now
     return {}
 
 
-async def set_category(feedback: Feedback, move: schemas.SetCategory, now: datetime) -> Details:
+async def set_category(feedback: Feedback, move: SetCategory, now: datetime) -> Details:
     previous = feedback.category_id
     feedback.category_id = await _category(move.category)
     return {"category": move.category, "previous_category": previous}
 
 
-async def set_priority(feedback: Feedback, move: schemas.SetPriority, now: datetime) -> Details:
+async def set_priority(feedback: Feedback, move: SetPriority, now: datetime) -> Details:
     previous = {"priority": str(feedback.priority.value), "urgent": feedback.urgent}
     _priority(feedback, move.priority, move.urgent)
     return {"priority": move.priority, "urgent": feedback.urgent, "previous": previous}
 
 
-async def extend(feedback: Feedback, move: schemas.Extend, now: datetime) -> Details:
+async def extend(feedback: Feedback, move: Extend, now: datetime) -> Details:
     return deadlines.extend(feedback, move.deadline, move.reason, now)
 
 
-async def nothing(feedback: Feedback, move: Any, now: datetime) -> Details:
+async def nothing(feedback: Feedback, now: datetime) -> Details:
     return {}
 
 
-EFFECTS: dict[Action, Effect] = {
-    Action.ASSIGN: assign,
-    Action.REASSIGN: reassign,
+async def supplement(feedback: Feedback, move: Supplement, now: datetime) -> Details:
+    row = await SupplementRow.create(feedback=feedback, content=move.content, created_at=now)
+    for fields in move.attachments:
+        await Attachment.create(feedback=feedback, supplement=row, **fields)
+    paused = deadlines.resume_clock(feedback, now)  # the clock stopped while the citizen was asked
+    return {"supplement_id": row.id, **paused}
+
+
+PLAIN_EFFECTS: dict[Action, PlainEffect] = {
     Action.DECLINE: decline,
-    Action.REJECT: reject,
-    Action.MERGE: merge,
     Action.START: start,
-    Action.REQUEST_INFO: request_info,
-    Action.ANSWER: answer,
     Action.APPROVE: approve,
     Action.RETURN: nothing,
     Action.REOPEN: reopen,
     Action.CLOSE: close,
     Action.COMMENT: nothing,
-    Action.SET_CATEGORY: set_category,
-    Action.SET_PRIORITY: set_priority,
-    Action.EXTEND: extend,
 }
+
+
+async def effect_of(feedback: Feedback, move: Command, now: datetime) -> Details:
+    """Apply the command's effect to the locked report; the details for its event."""
+    match move:
+        case Assign():
+            return await assign(feedback, move, now)
+        case Reassign():
+            return await reassign(feedback, move, now)
+        case Reject():
+            return await reject(feedback, move, now)
+        case Merge():
+            return await merge(feedback, move, now)
+        case RequestInfo():
+            return await request_info(feedback, move, now)
+        case AnswerIn():
+            return await answer(feedback, move, now)
+        case SetCategory():
+            return await set_category(feedback, move, now)
+        case SetPriority():
+            return await set_priority(feedback, move, now)
+        case Extend():
+            return await extend(feedback, move, now)
+        case Supplement():
+            return await supplement(feedback, move, now)
+        case Plain() | NoteRequired():
+            return await PLAIN_EFFECTS[Action(move.action)](feedback, now)
+        case _:
+            assert_never(move)

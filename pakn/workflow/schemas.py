@@ -1,4 +1,5 @@
-"""The staff contract: actions in, the full report and its history out."""
+"""The staff contract: actions in (the commands of pakn.workflow.commands), the
+full report and its history out."""
 
 from __future__ import annotations
 
@@ -6,139 +7,47 @@ from datetime import datetime
 from ipaddress import ip_address
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, RootModel, field_validator, model_validator
+from pydantic import BaseModel, Field, RootModel, field_validator, model_validator
 
 from pakn.core.routing import RowId
 from pakn.deadlines.policy import StateName
 from pakn.intelligence.schemas import Assessment, Suggestions
 from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
-from pakn.text.fields import LineStr, LocalizedValueError, TextStr
-
-Note = Annotated[TextStr, Field(max_length=5000)]
-RequiredNote = Annotated[TextStr, Field(min_length=1, max_length=5000)]
-AgencyCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
-CategoryCode = Annotated[LineStr, Field(min_length=1, max_length=64)]
-PriorityName = Literal["urgent", "normal", "complex"]
-RejectReason = Literal["incomplete", "out_of_scope", "complaint_or_denunciation", "spam", "other"]
-
-
-class Move(StrictInput):
-    """An action on a report; each may carry an internal note for the record."""
-
-    note: Note = ""
-
-
-class Assign(Move):
-    action: Literal["assign"]
-    agency: AgencyCode
-    category: CategoryCode | None = None
-    priority: PriorityName | None = None
-
-
-class Reject(Move):
-    action: Literal["reject"]
-    reason: RejectReason
-
-
-class Merge(Move):
-    action: Literal["merge"]
-    duplicate_of: RowId
-
-
-class Reassign(Move):
-    action: Literal["reassign"]
-    agency: AgencyCode
-
-
-class RequestInfo(Move):
-    action: Literal["request_info"]
-    message: RequiredNote
-
-
-class AnswerIn(Move):
-    action: Literal["answer"]
-    answer: Annotated[TextStr, Field(min_length=10, max_length=10000)]
-
-
-class NoteRequired(StrictInput):
-    action: Literal["decline", "return", "reopen", "comment"]
-    note: RequiredNote
-
-
-class Plain(Move):
-    action: Literal["start", "approve", "close"]
-
-
-class SetCategory(Move):
-    action: Literal["set_category"]
-    category: CategoryCode
-
-
-class SetPriority(Move):
-    action: Literal["set_priority"]
-    priority: PriorityName
-    urgent: bool | None = None
-
-
-def iso_instant(value: object) -> object:
-    """An ISO 8601 instant with its offset (a string in JSON), or a Vietnamese error."""
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) >= 19 else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise LocalizedValueError(
-            "Phải là thời điểm ISO 8601 có múi giờ, vd. 2026-12-07T17:00:00+07:00.",
-            "Must be an ISO 8601 instant with an offset, e.g. 2026-12-07T17:00:00+07:00.",
-        )
-    return parsed
-
-
-# An instant as JSON writes it: ISO 8601 with its offset.
-Instant = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(iso_instant)]
-
-
-class Extend(Move):
-    """A coordinator gives more time: a new instant (with its offset), and why."""
-
-    action: Literal["extend"]
-    deadline: Instant
-    reason: RequiredNote
-
-
-ActionIn = Annotated[
-    Assign
-    | Reject
-    | Merge
-    | Reassign
-    | RequestInfo
-    | AnswerIn
-    | NoteRequired
-    | Plain
-    | SetCategory
-    | SetPriority
-    | Extend,
-    Field(discriminator="action"),
-]
+from pakn.text.fields import LineStr, LocalizedValueError
+from pakn.workflow.commands import ActionIn, Assign, Instant, Merge, Note, Reject
 
 
 class ActionRequest(RootModel[ActionIn]):
     """Every action in one schema: the `action` field picks the shape."""
 
 
+BulkIds = Annotated[list[RowId], Field(min_length=1, max_length=200)]
+
+
 class BulkAssign(Assign):
-    ids: list[RowId] = Field(min_length=1, max_length=200)
+    ids: BulkIds
+
+    def command(self) -> Assign:
+        """The one move each report gets."""
+        return Assign.model_validate(self.model_dump(exclude={"ids"}))
 
 
 class BulkReject(Reject):
-    ids: list[RowId] = Field(min_length=1, max_length=200)
+    ids: BulkIds
+
+    def command(self) -> Reject:
+        return Reject.model_validate(self.model_dump(exclude={"ids"}))
 
 
 class BulkMerge(Merge):
-    ids: list[RowId] = Field(min_length=1, max_length=200)
+    ids: BulkIds
+
+    def command(self) -> Merge:
+        return Merge.model_validate(self.model_dump(exclude={"ids"}))
 
 
-BulkIn = Annotated[BulkAssign | BulkReject | BulkMerge, Field(discriminator="action")]
+BulkCommand = BulkAssign | BulkReject | BulkMerge
+BulkIn = Annotated[BulkCommand, Field(discriminator="action")]
 
 
 class BulkRequest(RootModel[BulkIn]):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -16,10 +15,18 @@ from pakn.core.problems import Problem, not_found
 from pakn.deadlines.service import apply_deadline
 from pakn.domain.roles import Role
 from pakn.domain.status import HANDLED, Status
-from pakn.domain.workflow import Action, IllegalMove, RoleMayNot, next_status, system_next_status
+from pakn.domain.workflow import (
+    Action,
+    IllegalMove,
+    RoleMayNot,
+    citizen_next_status,
+    next_status,
+    system_next_status,
+)
 from pakn.mail.notices import notify_citizen
 from pakn.models import Feedback, FeedbackEvent, StaffUser
-from pakn.workflow.effects import EFFECTS
+from pakn.workflow.commands import Command
+from pakn.workflow.effects import Details, effect_of
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
 PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND})
@@ -29,24 +36,52 @@ AfterMove = Callable[[Feedback, BaseDBAsyncClient], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Actor:
-    """A staff account, or the system (`user` None) for the scheduler's own
-    moves, which sees every report and may make only SYSTEM_TRANSITIONS."""
+    """Who moves the report: a staff account; the system (`user` None), the
+    scheduler's own moves, which sees every report and may make only
+    SYSTEM_TRANSITIONS; or the citizen, whose one move is the supplement (the
+    door has checked the tracking code and token)."""
 
     user: StaffUser | None
     review_required: bool = True
+    citizen: bool = False
 
     @property
     def role(self) -> Role:
-        assert self.user is not None, "the system has no role"
+        assert self.user is not None, "only staff have a role"
         return Role(self.user.role)
 
     def next_status(self, source: Status, action: str) -> Status:
+        if self.citizen:
+            return citizen_next_status(source, action)
         if self.user is None:
             return system_next_status(source, action)
         return next_status(source, action, self.role, self.review_required)
 
+    def refusal(self, exc: IllegalMove) -> Problem:
+        return nothing_requested() if self.citizen else illegal_move(exc)
+
 
 SYSTEM = Actor(None)
+CITIZEN = Actor(None, citizen=True)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The report after the move, and the details its event keeps."""
+
+    feedback: Feedback
+    details: Details
+
+
+def nothing_requested() -> Problem:
+    return Problem(
+        409,
+        "no-information-requested",
+        "Không có yêu cầu bổ sung",
+        "No information was requested",
+        "Phản ánh này hiện không cần bổ sung thông tin.",
+        "This report is not waiting for more information.",
+    )
 
 
 def illegal_move(exc: IllegalMove) -> Problem:
@@ -115,14 +150,16 @@ async def visible_feedback(feedback_id: int, user: StaffUser) -> Feedback:
 
 async def perform(
     feedback_id: int,
-    move: Any,
+    move: Command,
     actor: Actor,
     expected_version: int | None,
     now: datetime,
     *,
     after: AfterMove | None = None,
-) -> Feedback:
-    """Apply one action. `expected_version` None skips the check (bulk actions)."""
+) -> Moved:
+    """Apply one command: every move of every actor (staff, the scheduler, the
+    citizen's supplement) passes here. `expected_version` None skips the check
+    (bulk actions, the citizen)."""
     async with in_transaction() as connection:
         feedback = await Feedback.select_for_update().using_db(connection).get_or_none(id=feedback_id)
         if feedback is None or (actor.user is not None and not can_see(actor.user, feedback)):
@@ -133,9 +170,9 @@ async def perform(
         try:
             target = actor.next_status(source, move.action)
         except IllegalMove as exc:
-            raise illegal_move(exc) from None
+            raise actor.refusal(exc) from None
         action = Action(move.action)
-        details = await EFFECTS[action](feedback, move, now)
+        details = await effect_of(feedback, move, now)
         apply_deadline(feedback, action, source, target, now, details)
         if target is Status.RESOLVED and action is Action.ANSWER:
             feedback.resolved_at = now  # published without review
@@ -162,4 +199,4 @@ async def perform(
         await notify_citizen(feedback, action, target, details, now, connection)
         if after is not None:
             await after(feedback, connection)
-    return feedback
+    return Moved(feedback, details)

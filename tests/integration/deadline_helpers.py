@@ -38,7 +38,7 @@ async def received(now: datetime, media: Path, **fields: Any) -> Feedback:
 
 async def act(staff: Staff, feedback_id: int, now: datetime, action: str, **fields: Any) -> Feedback:
     move = ActionRequest.model_validate({"action": action, **fields}).root
-    return await perform(feedback_id, move, Actor(staff.user), None, now)
+    return (await perform(feedback_id, move, Actor(staff.user), None, now)).feedback
 
 
 async def supplemented(feedback_id: int, now: datetime, media: Path) -> Feedback:

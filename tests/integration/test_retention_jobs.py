@@ -16,11 +16,11 @@ import pytest
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.orphans import sweep_orphans
 from pakn.attachments.storage import LocalStorage
+from pakn.attachments.storing import StoredFiles
 from pakn.models import Attachment, Feedback, IdempotencyRecord
 from pakn.scheduler.jobs import BY_NAME
 from pakn.settings import Settings
 from pakn.submission.expiry import expire_idempotency_records
-from pakn.submission.service import store_files
 from tests.factories import feedback_body, new_key, png_bytes
 
 SUBMIT = "/api/v1/feedback"
@@ -53,9 +53,9 @@ async def file_without_row(storage: LocalStorage) -> Path:
         width=32,
         height=32,
     )
-    stored: list[str] = []
-    await store_files((clean,), storage, stored, datetime.now(UTC))
-    return storage.path_for(stored[0])
+    stored = StoredFiles(storage)
+    row = await stored.save(clean, datetime.now(UTC))
+    return storage.path_for(row["storage_key"])
 
 
 async def test_a_file_left_without_its_row_is_deleted_once_an_hour_old(

@@ -14,7 +14,7 @@ from pakn.domain.workflow import (
     Action,
     IllegalMove,
     allowed_actions,
-    citizen_supplement,
+    citizen_next_status,
     next_status,
     system_next_status,
 )
@@ -94,10 +94,16 @@ def test_handled_reports_take_no_notes() -> None:
 
 
 def test_the_citizen_supplements_only_when_asked() -> None:
-    assert citizen_supplement(S.INFO_REQUESTED) is S.IN_PROGRESS
+    assert citizen_next_status(S.INFO_REQUESTED, "supplement") is S.IN_PROGRESS
     for status in set(Status) - {S.INFO_REQUESTED}:
         with pytest.raises(IllegalMove):
-            citizen_supplement(status)
+            citizen_next_status(status, "supplement")
+
+
+def test_the_citizen_has_no_other_move() -> None:
+    for action in set(Action) - {Action.SUPPLEMENT}:
+        with pytest.raises(IllegalMove):
+            citizen_next_status(S.INFO_REQUESTED, action.value)
 
 
 def test_a_viewer_may_do_nothing() -> None:
