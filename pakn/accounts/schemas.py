@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from pakn.domain.roles import Role
-from pakn.models import Agency, StaffUser
 from pakn.text.fields import EMAIL, LineStr, LocalizedValueError
 
 # Usernames are compared lowercased (the sign-in throttle keys them so too).
@@ -99,17 +98,6 @@ class MeOut(BaseModel):
     agency: str | None
     email: str | None
 
-    @classmethod
-    def from_model(cls, user: StaffUser) -> MeOut:
-        return cls(
-            id=user.id,
-            username=user.username,
-            full_name=user.full_name,
-            role=Role(user.role),
-            agency=user.agency_id,
-            email=user.email,
-        )
-
 
 # Users
 
@@ -152,16 +140,6 @@ class UserOut(BaseModel):
     updated_at: datetime
     last_login_at: datetime | None
 
-    @classmethod
-    def from_model(cls, user: StaffUser, tz: tzinfo) -> UserOut:
-        return cls(
-            **MeOut.from_model(user).model_dump(),
-            is_active=user.is_active,
-            created_at=user.created_at.astimezone(tz),
-            updated_at=user.updated_at.astimezone(tz),
-            last_login_at=user.last_login_at.astimezone(tz) if user.last_login_at else None,
-        )
-
 
 class UserPage(BaseModel):
     items: list[UserOut]
@@ -192,17 +170,6 @@ class AgencyOut(BaseModel):
     is_active: bool
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_model(cls, agency: Agency, tz: tzinfo) -> AgencyOut:
-        return cls(
-            code=agency.code,
-            name=agency.name,
-            emails=list(agency.emails or []),
-            is_active=agency.is_active,
-            created_at=agency.created_at.astimezone(tz),
-            updated_at=agency.updated_at.astimezone(tz),
-        )
 
 
 class AgencyList(BaseModel):

@@ -24,6 +24,7 @@ from pakn.accounts.schemas import (
     UserPage,
     UserUpdate,
 )
+from pakn.accounts.views import agency_view, me_view, user_view
 from pakn.core.deps import client_address_of, now_of, settings_of
 from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document
@@ -73,7 +74,7 @@ async def sign_out(request: Request) -> Response:
 @document(summary="Tài khoản đang đăng nhập (Who am I)", responses={200: MeOut}, auth="staff", tags=AUTH)
 async def me(request: Request) -> Response:
     user = await current_staff(request)
-    return json_response(MeOut.from_model(user), headers=NO_STORE)
+    return json_response(me_view(user), headers=NO_STORE)
 
 
 # Users (admins only)
@@ -95,7 +96,7 @@ async def list_users(request: Request) -> Response:
     users, last_id = await service.list_users(after[0] if after else None, limit)
     tz = settings_of(request).tz
     page = UserPage(
-        items=[UserOut.from_model(user, tz) for user in users],
+        items=[user_view(user, tz) for user in users],
         next_cursor=USER_CURSOR.encode(last_id) if last_id is not None else None,
     )
     return json_response(page)
@@ -120,7 +121,7 @@ async def create_user(request: Request) -> Response:
     require_role(await current_staff(request))
     user = await service.create_user(await read_json(request, UserCreate), now_of(request))
     headers = {"Location": str(request.url_for("user", user_id=str(user.id)))}
-    return json_response(UserOut.from_model(user, settings_of(request).tz), 201, headers)
+    return json_response(user_view(user, settings_of(request).tz), 201, headers)
 
 
 @document(
@@ -133,7 +134,7 @@ async def create_user(request: Request) -> Response:
 async def get_user(request: Request) -> Response:
     require_role(await current_staff(request))
     user = await service.get_user(request.path_params["user_id"])
-    return json_response(UserOut.from_model(user, settings_of(request).tz))
+    return json_response(user_view(user, settings_of(request).tz))
 
 
 @document(
@@ -148,7 +149,7 @@ async def update_user(request: Request) -> Response:
     require_role(await current_staff(request))
     user_id = request.path_params["user_id"]
     user = await service.update_user(user_id, await read_json(request, UserUpdate), now_of(request))
-    return json_response(UserOut.from_model(user, settings_of(request).tz))
+    return json_response(user_view(user, settings_of(request).tz))
 
 
 @document(
@@ -161,7 +162,7 @@ async def update_user(request: Request) -> Response:
 async def disable_user(request: Request) -> Response:
     require_role(await current_staff(request))
     user = await service.disable_user(request.path_params["user_id"], now_of(request))
-    return json_response(UserOut.from_model(user, settings_of(request).tz))
+    return json_response(user_view(user, settings_of(request).tz))
 
 
 # Agencies (coordinators read them to assign reports; admins write)
@@ -179,7 +180,7 @@ async def list_agencies(request: Request) -> Response:
     require_role(await current_staff(request), Role.COORDINATOR)
     agencies = await service.list_agencies(read_query(request, AgencyListQuery).include_inactive)
     tz = settings_of(request).tz
-    return json_response(AgencyList(items=[AgencyOut.from_model(agency, tz) for agency in agencies]))
+    return json_response(AgencyList(items=[agency_view(agency, tz) for agency in agencies]))
 
 
 @document(
@@ -202,7 +203,7 @@ async def create_agency(request: Request) -> Response:
     require_role(await current_staff(request))
     agency = await service.create_agency(await read_json(request, AgencyCreate), now_of(request))
     headers = {"Location": str(request.url_for("agency", code=agency.code))}
-    return json_response(AgencyOut.from_model(agency, settings_of(request).tz), 201, headers)
+    return json_response(agency_view(agency, settings_of(request).tz), 201, headers)
 
 
 @document(
@@ -215,7 +216,7 @@ async def create_agency(request: Request) -> Response:
 async def get_agency(request: Request) -> Response:
     require_role(await current_staff(request), Role.COORDINATOR)
     agency = await service.get_agency(_agency_code(request.path_params["code"]))
-    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+    return json_response(agency_view(agency, settings_of(request).tz))
 
 
 @document(
@@ -230,7 +231,7 @@ async def update_agency(request: Request) -> Response:
     require_role(await current_staff(request))
     code = _agency_code(request.path_params["code"])
     agency = await service.update_agency(code, await read_json(request, AgencyUpdate), now_of(request))
-    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+    return json_response(agency_view(agency, settings_of(request).tz))
 
 
 @document(
@@ -243,7 +244,7 @@ async def update_agency(request: Request) -> Response:
 async def deactivate_agency(request: Request) -> Response:
     require_role(await current_staff(request))
     agency = await service.deactivate_agency(_agency_code(request.path_params["code"]), now_of(request))
-    return json_response(AgencyOut.from_model(agency, settings_of(request).tz))
+    return json_response(agency_view(agency, settings_of(request).tz))
 
 
 # Parameters

@@ -6,7 +6,7 @@ each within its reach (handlers and agency-bound viewers: their agency only).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +21,6 @@ from pakn.core.query import FLAG_PARAMETER, code_parameter, read_query
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
-from pakn.models import StaffUser
 from pakn.workflow import queue
 from pakn.workflow.queue_schemas import (
     CountsParams,
@@ -29,6 +28,9 @@ from pakn.workflow.queue_schemas import (
     QueueCounts,
     QueueParams,
 )
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import StaffUser
 
 READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER)
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}

@@ -11,10 +11,10 @@ from pakn.core.http import json_response
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.query import CODE_PATTERN, QueryModel, code_parameter, read_query
-from pakn.models import AdminUnit
-from pakn.models.fields import max_length
 from pakn.reference import service
 from pakn.reference.schemas import AdminUnitOut, CategoryOut
+from pakn.reference.service import ADMIN_UNIT_CODE_MAX
+from pakn.reference.views import category_view, unit_view
 
 
 class CategoryList(BaseModel):
@@ -26,7 +26,6 @@ class AdminUnitList(BaseModel):
 
 
 CACHE = {"Cache-Control": "public, max-age=3600"}
-ADMIN_UNIT_CODE_MAX = max_length(AdminUnit, "code")
 
 
 class AdminUnitQuery(QueryModel):
@@ -39,7 +38,7 @@ async def list_categories(request: Request) -> Response:
     read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list
     lang = request_language(request)
     categories = await service.list_categories()
-    items = [CategoryOut.from_model(category, lang) for category in categories]
+    items = [category_view(category, lang) for category in categories]
     return json_response(CategoryList(items=items), headers={**CACHE, "Vary": "Accept-Language"})
 
 
@@ -52,7 +51,7 @@ async def list_categories(request: Request) -> Response:
 async def list_admin_units(request: Request) -> Response:
     parent = read_query(request, AdminUnitQuery).parent
     units = await service.list_admin_units(parent)
-    return json_response(AdminUnitList(items=[AdminUnitOut.from_model(unit) for unit in units]), headers=CACHE)
+    return json_response(AdminUnitList(items=[unit_view(unit) for unit in units]), headers=CACHE)
 
 
 routes = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from pydantic import Field
@@ -22,8 +23,7 @@ from pakn.core.problems import not_found, unauthorized
 from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.routing import ROW_ID_SCHEMA
-from pakn.models import AdminUnit, Attachment, Category, Feedback
-from pakn.models.fields import max_length
+from pakn.reference.service import ADMIN_UNIT_CODE_MAX, CATEGORY_CODE_MAX
 from pakn.submission import intake, service, tracking
 from pakn.submission.schemas import (
     FeedbackCreate,
@@ -39,8 +39,9 @@ from pakn.submission.schemas import (
 from pakn.submission.views import ViewContext
 from pakn.workflow import supplements
 
-CATEGORY_CODE_MAX = max_length(Category, "code")
-ADMIN_UNIT_CODE_MAX = max_length(AdminUnit, "code")
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import Attachment, Feedback
+
 SEARCH_MAX = 200
 FEEDBACK_PATH = "/api/v1/feedback"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,7 +21,6 @@ from pakn.core.query import PageQuery, read_query
 from pakn.core.validation import parse_model, parse_tagged
 from pakn.domain.roles import Role
 from pakn.intelligence.deferred import is_pending
-from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.submission import service as submission
 from pakn.submission.schemas import FeedbackCreated
 from pakn.workflow import bulk, service, spam
@@ -35,6 +35,9 @@ from pakn.workflow.schemas import (
     StaffFeedbackCreate,
 )
 from pakn.workflow.views import event_view, staff_view
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import Attachment, Feedback, StaffUser
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 ACTING_ROLES = (Role.COORDINATOR, Role.HANDLER)
@@ -76,8 +79,7 @@ async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, st
     view = staff_view(
         feedback,
         user,
-        await Attachment.filter(feedback_id=feedback.id).order_by("id"),
-        await Supplement.filter(feedback_id=feedback.id).order_by("id"),
+        *await service.files_and_supplements(feedback.id),
         tz=settings.tz,
         review_required=settings.workflow.review_required,
         attachment_url=attachment_url,
@@ -126,10 +128,7 @@ async def list_events(request: Request) -> Response:
     query = read_query(request, PageQuery)
     limit = parse_limit(query.limit, EVENTS_DEFAULT, EVENTS_MAX)
     after = EVENT_CURSOR.decode(query.cursor)
-    rows = FeedbackEvent.filter(feedback_id=feedback.id)
-    if after is not None:
-        rows = rows.filter(id__gt=after[0])
-    events = await rows.order_by("id").limit(limit + 1)
+    events = await service.events_after(feedback.id, after[0] if after else None, limit + 1)
     more = len(events) > limit
     events = events[:limit]
     tz = settings_of(request).tz

@@ -12,6 +12,7 @@ import argparse
 import getpass
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -23,7 +24,9 @@ from pakn.core.observability import configure_logging
 from pakn.core.tables import text_table
 from pakn.core.validation import field_errors
 from pakn.domain.roles import Role
-from pakn.models import StaffUser
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import StaffUser
 
 PAGE = 500
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pakn import db
 from pakn.commands.console import database_ready, load_settings
 from pakn.core.tables import text_table
 from pakn.mail.outbox import count_by_status, failed_messages
-from pakn.models import OutboxMessage
 from pakn.settings import Settings
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import OutboxMessage
 
 LABELS = {
     "queued": "chờ gửi/queued",

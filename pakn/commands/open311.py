@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from pakn.commands.console import describe, fail, run
 from pakn.core.problems import Problem
-from pakn.models import ApiClient
 from pakn.open311 import apikeys
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import ApiClient
 
 
 def add_apikey_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,4 +1,4 @@
-"""The ORM models, in one place: services import them, endpoints never do."""
+"""The ORM models, in one place: services query them; the doors (pakn.api, pakn.commands) never do (import-linter)."""
 
 from pakn.models.accounts import Agency, ApiClient, SignInThrottle, StaffToken, StaffUser
 from pakn.models.feedback import Attachment, Feedback, FeedbackEvent, Rating, Supplement

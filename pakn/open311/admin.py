@@ -3,6 +3,8 @@ the key in the creation reply once, revocation at once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -11,12 +13,13 @@ from pakn.accounts.auth import current_staff, require_role
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document
-from pakn.core.problems import not_found
 from pakn.core.query import QueryModel, read_query
 from pakn.core.routing import ROW_ID_SCHEMA
-from pakn.models import ApiClient
 from pakn.open311 import apikeys
 from pakn.open311.schemas import ApiClientCreate, ApiClientCreated, ApiClientList, ApiClientOut
+
+if TYPE_CHECKING:  # doors use the models' types, never their queries
+    from pakn.models import ApiClient
 
 NO_STORE = {"Cache-Control": "no-store"}
 TAGS = ["admin"]
@@ -75,9 +78,7 @@ async def create_client(request: Request) -> Response:
 )
 async def revoke_client(request: Request) -> Response:
     require_role(await current_staff(request))
-    client = await ApiClient.get_or_none(id=request.path_params["client_id"])
-    if client is None:
-        raise not_found()
+    client = await apikeys.client_by_id(request.path_params["client_id"])
     return json_response(client_view(await apikeys.revoke(client, now_of(request)), request), headers=NO_STORE)
 
 

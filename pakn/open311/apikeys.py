@@ -75,6 +75,14 @@ async def authenticate(key: str | None, now: datetime) -> ApiClient:
     return client
 
 
+async def client_by_id(client_id: int) -> ApiClient:
+    """The client with this id, or 404."""
+    client = await ApiClient.get_or_none(id=client_id)
+    if client is None:
+        raise not_found()
+    return client
+
+
 async def list_clients() -> list[ApiClient]:
     return await ApiClient.all().order_by("id")
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from pakn.models import AdminUnit, Category
-
 
 class CategoryOut(BaseModel):
     """A category in the client's language; `name_vi` and `name_en` always
@@ -18,18 +16,6 @@ class CategoryOut(BaseModel):
     description: str
     name_vi: str
     name_en: str
-
-    @classmethod
-    def from_model(cls, category: Category, lang: str) -> CategoryOut:
-        english = lang == "en"
-        return cls(
-            code=category.code,
-            name=category.name_en if english else category.name_vi,
-            # English descriptions are optional: fall back to the Vietnamese.
-            description=(category.description_en if english else "") or category.description_vi,
-            name_vi=category.name_vi,
-            name_en=category.name_en,
-        )
 
 
 class AdminUnitOut(BaseModel):
@@ -44,15 +30,3 @@ class AdminUnitOut(BaseModel):
     division_type: str
     level: str
     parent_code: str | None
-
-    @classmethod
-    def from_model(cls, unit: AdminUnit) -> AdminUnitOut:
-        return cls(
-            code=unit.code,
-            name=unit.name,
-            name_en=unit.name_en,
-            division_type=unit.division_type,
-            level=unit.level,
-            # The raw foreign key: no query for the parent row.
-            parent_code=unit.parent_id,
-        )

@@ -19,10 +19,13 @@ from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH, ProvinceCode, WardCode
 
 from pakn.core.problems import not_found
 from pakn.models import AdminUnit, Category
+from pakn.models.fields import max_length
 from pakn.reference import cache
 from pakn.settings import CategoryConfig
 
 REFORM_DATE = date(2025, 7, 1)
+CATEGORY_CODE_MAX = max_length(Category, "code")
+ADMIN_UNIT_CODE_MAX = max_length(AdminUnit, "code")
 BATCH_SIZE = 1000
 PROVINCE = "province"
 COMMUNE = "commune"

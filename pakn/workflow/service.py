@@ -24,7 +24,7 @@ from pakn.domain.workflow import (
     system_next_status,
 )
 from pakn.mail.notices import notify_citizen
-from pakn.models import Feedback, FeedbackEvent, StaffUser
+from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.workflow.commands import Command
 from pakn.workflow.effects import Details, effect_of
 
@@ -146,6 +146,21 @@ async def visible_feedback(feedback_id: int, user: StaffUser) -> Feedback:
     if feedback is None or not can_see(user, feedback):
         raise not_found()
     return feedback
+
+
+async def files_and_supplements(feedback_id: int) -> tuple[list[Attachment], list[Supplement]]:
+    """A report's files and the citizen's supplements, oldest first, for its staff view."""
+    files = await Attachment.filter(feedback_id=feedback_id).order_by("id")
+    supplements = await Supplement.filter(feedback_id=feedback_id).order_by("id")
+    return files, supplements
+
+
+async def events_after(feedback_id: int, after: int | None, limit: int) -> list[FeedbackEvent]:
+    """Up to `limit` of a report's events after the event `after`, oldest first."""
+    rows = FeedbackEvent.filter(feedback_id=feedback_id)
+    if after is not None:
+        rows = rows.filter(id__gt=after)
+    return await rows.order_by("id").limit(limit)
 
 
 async def perform(

@@ -11,8 +11,6 @@ import pytest
 from pakn.core.problems import Problem
 from pakn.models import AdminUnit, Category
 from pakn.reference import (
-    AdminUnitOut,
-    CategoryOut,
     category_exists,
     get_admin_unit,
     list_admin_units,
@@ -21,6 +19,7 @@ from pakn.reference import (
     sync_categories,
 )
 from pakn.reference.service import vietnamese_sort_key
+from pakn.reference.views import category_view, unit_view
 from pakn.settings import CategoryConfig, Settings
 from tests.conftest import clear_written_tables
 
@@ -268,7 +267,7 @@ def transport() -> Category:
 
 
 def test_a_category_reads_in_vietnamese_by_default(transport: Category) -> None:
-    out = CategoryOut.from_model(transport, "vi")
+    out = category_view(transport, "vi")
 
     assert out.model_dump() == {
         "code": "giao-thong",
@@ -280,7 +279,7 @@ def test_a_category_reads_in_vietnamese_by_default(transport: Category) -> None:
 
 
 def test_a_category_reads_in_english_on_request_keeping_the_vietnamese_name(transport: Category) -> None:
-    out = CategoryOut.from_model(transport, "en")
+    out = category_view(transport, "en")
 
     assert (out.name, out.name_vi, out.name_en) == ("Transport", "Giao thông", "Transport")
     # No English description configured: the Vietnamese one rather than nothing.
@@ -291,7 +290,7 @@ async def test_an_admin_unit_reads_with_its_parent_code_and_no_extra_query() -> 
     await seed_admin_units(["01"])
     ba_dinh = await AdminUnit.get(code="00004")
 
-    out = AdminUnitOut.from_model(ba_dinh)
+    out = unit_view(ba_dinh)
 
     assert out.model_dump() == {
         "code": "00004",
