@@ -109,8 +109,8 @@ class Extend(Move):
     reason: RequiredNote
 
 
-# What staff send: the `action` field picks the shape.
-ActionIn = Annotated[
+# Every move staff make.
+StaffCommand = (
     Assign
     | Reject
     | Merge
@@ -121,9 +121,10 @@ ActionIn = Annotated[
     | Plain
     | SetCategory
     | SetPriority
-    | Extend,
-    Field(discriminator="action"),
-]
+    | Extend
+)
+# What staff send: the `action` field picks the shape.
+ActionIn = Annotated[StaffCommand, Field(discriminator="action")]
 
 
 class Supplement(StrictInput):
@@ -139,17 +140,4 @@ class Supplement(StrictInput):
 
 
 # Every move the engine makes.
-Command = (
-    Assign
-    | Reject
-    | Merge
-    | Reassign
-    | RequestInfo
-    | AnswerIn
-    | NoteRequired
-    | Plain
-    | SetCategory
-    | SetPriority
-    | Extend
-    | Supplement
-)
+Command = StaffCommand | Supplement
