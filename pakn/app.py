@@ -16,8 +16,7 @@ from pakn import __version__
 from pakn.accounts.service import sync_agencies
 from pakn.api import accounts, health, queue, reference, stats, submission
 from pakn.api import workflow as triage
-from pakn.attachments.budget import upload_budget
-from pakn.attachments.storage import LocalStorage
+from pakn.attachments import LocalStorage, upload_budget
 from pakn.core import context
 from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
@@ -25,7 +24,7 @@ from pakn.core.openapi import build_spec
 from pakn.core.ratelimit import Limiter
 from pakn.db import close_database, open_database
 from pakn.deadlines.service import current_policy
-from pakn.intelligence.intake import current_engine
+from pakn.intelligence import current_engine
 from pakn.open311 import admin as open311_admin
 from pakn.open311 import endpoints as open311
 from pakn.reference.service import seed_admin_units, sync_categories

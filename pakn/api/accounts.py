@@ -8,9 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts import service
-from pakn.accounts.auth import current_staff, require_role
-from pakn.accounts.schemas import (
+from pakn.accounts import (
     AGENCY_CODE_PATTERN,
     AgencyCreate,
     AgencyList,
@@ -23,8 +21,13 @@ from pakn.accounts.schemas import (
     UserOut,
     UserPage,
     UserUpdate,
+    agency_view,
+    current_staff,
+    me_view,
+    require_role,
+    service,
+    user_view,
 )
-from pakn.accounts.views import agency_view, me_view, user_view
 from pakn.core.deps import client_address_of, now_of, settings_of
 from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts.auth import current_staff, require_role
+from pakn.accounts import current_staff, require_role
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
@@ -21,12 +21,16 @@ from pakn.core.query import FLAG_PARAMETER, code_parameter, read_query
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
-from pakn.workflow import queue
-from pakn.workflow.queue_schemas import (
+from pakn.workflow import (
+    PAGE_DEFAULT,
+    PAGE_MAX,
     CountsParams,
     FeedbackQueuePage,
+    PageRequest,
     QueueCounts,
     QueueParams,
+    count_by_status,
+    list_queue,
 )
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
@@ -97,7 +101,7 @@ QUEUE_PARAMETERS: dict[str, dict[str, Any]] = {
         "Mới nhất trước (mặc định), cũ nhất trước, hoặc hạn gần nhất trước (chưa có hạn xếp cuối)"
         " / newest first (default), oldest first, or soonest deadline first (none last)",
     ),
-    "limit": {"type": "integer", "minimum": 1, "maximum": queue.PAGE_MAX, "default": queue.PAGE_DEFAULT},
+    "limit": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
 }
 
 
@@ -130,8 +134,8 @@ async def _reader(request: Request) -> StaffUser:
 async def staff_queue(request: Request) -> Response:
     user = await _reader(request)
     params = read_query(request, QueueParams)  # a repeated `status` reads as one list
-    page = queue.PageRequest(params.cursor, parse_limit(params.limit, queue.PAGE_DEFAULT, queue.PAGE_MAX))
-    result = await queue.list_queue(user, params, page, now_of(request), settings_of(request).tz)
+    page = PageRequest(params.cursor, parse_limit(params.limit, PAGE_DEFAULT, PAGE_MAX))
+    result = await list_queue(user, params, page, now_of(request), settings_of(request).tz)
     return json_response(result, headers=PRIVATE)
 
 
@@ -146,7 +150,7 @@ async def staff_queue(request: Request) -> Response:
 async def staff_queue_counts(request: Request) -> Response:
     user = await _reader(request)
     params = read_query(request, CountsParams)
-    counts = await queue.count_by_status(user, params, now_of(request), settings_of(request).tz)
+    counts = await count_by_status(user, params, now_of(request), settings_of(request).tz)
     return json_response(counts, headers=PRIVATE)
 
 

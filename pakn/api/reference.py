@@ -11,10 +11,8 @@ from pakn.core.http import json_response
 from pakn.core.i18n import request_language
 from pakn.core.openapi import document
 from pakn.core.query import CODE_PATTERN, QueryModel, code_parameter, read_query
-from pakn.reference import service
-from pakn.reference.schemas import AdminUnitOut, CategoryOut
+from pakn.reference import AdminUnitOut, CategoryOut, category_view, service, unit_view
 from pakn.reference.service import ADMIN_UNIT_CODE_MAX
-from pakn.reference.views import category_view, unit_view
 
 
 class CategoryList(BaseModel):

@@ -11,17 +11,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts.auth import current_staff, require_role
-from pakn.accounts.reach import agency_scope
+from pakn.accounts import agency_scope, current_staff, require_role
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response
 from pakn.core.openapi import document
 from pakn.core.query import read_query, require_order
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
-from pakn.stats import export, service
-from pakn.stats.schemas import (
+from pakn.stats import (
+    CSV_TYPE,
     GROUPS,
+    XLSX_TYPE,
     Breakdown,
     BreakdownQuery,
     ExportQuery,
@@ -29,6 +29,10 @@ from pakn.stats.schemas import (
     PublicStats,
     StatsQuery,
     Summary,
+    filename,
+    service,
+    to_csv,
+    to_xlsx,
 )
 from pakn.text import formatting
 
@@ -126,12 +130,12 @@ async def stats_breakdown(request: Request) -> Response:
 async def stats_export(request: Request) -> Response:
     query, f = await _staff_query(request, ExportQuery)
     rows = await service.breakdown(f, query.by, settings_of(request).tz)
-    name = export.filename(query.start, query.end, query.by, query.format)
+    name = filename(query.start, query.end, query.by, query.format)
     if query.format == "xlsx":
         title = f"Thống kê PAKN {formatting.period(query.start, query.end)}"
-        content, media_type = export.to_xlsx(rows, query.by, title), export.XLSX_TYPE
+        content, media_type = to_xlsx(rows, query.by, title), XLSX_TYPE
     else:
-        content, media_type = export.to_csv(rows, query.by), export.CSV_TYPE
+        content, media_type = to_csv(rows, query.by), CSV_TYPE
     headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=media_type, headers=headers)
 

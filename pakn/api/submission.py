@@ -10,10 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts.auth import staff_from_token
-from pakn.accounts.reach import can_see
-from pakn.attachments.inspect import ACCEPTED_TYPES
-from pakn.attachments.storage import storage_of
+from pakn.accounts import can_see, staff_from_token
+from pakn.attachments import ACCEPTED_TYPES, storage_of
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.http import bearer_token, json_response, read_json
 from pakn.core.i18n import request_language
@@ -24,20 +22,32 @@ from pakn.core.query import CODE_PATTERN, PageQuery, code_parameter, read_query
 from pakn.core.ratelimit import Door, code_door, rate_limit
 from pakn.core.routing import ROW_ID_SCHEMA
 from pakn.reference.service import ADMIN_UNIT_CODE_MAX, CATEGORY_CODE_MAX
-from pakn.submission import intake, service, tracking
-from pakn.submission.schemas import (
+from pakn.submission import (
     FeedbackCreate,
     FeedbackCreated,
     FeedbackPage,
     FeedbackPrivate,
     FeedbackPublic,
+    FeedFilter,
+    Intake,
     RatingCreate,
     RatingOut,
     SupplementCreate,
     SupplementCreated,
+    ViewContext,
+    attachment_of,
+    categories_by_code,
+    find_by_code,
+    idempotency_key,
+    inspect_all,
+    owned_feedback,
+    rate,
+    read_submission,
+    service,
+    track,
 )
-from pakn.submission.views import ViewContext
-from pakn.workflow import supplements
+from pakn.submission import public_feed as read_public_feed
+from pakn.workflow import add_supplement as supplement_report
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import Attachment, Feedback
@@ -53,7 +63,7 @@ async def view_context(request: Request) -> ViewContext:
     return ViewContext(
         lang=request_language(request),
         tz=settings_of(request).tz,
-        categories=await tracking.categories_by_code(),
+        categories=await categories_by_code(),
         attachment_url=attachment_url,
         now=now_of(request),
     )
@@ -92,9 +102,9 @@ async def view_context(request: Request) -> ViewContext:
 )
 async def create_feedback(request: Request) -> Response:
     settings = settings_of(request)
-    received: intake.Intake[FeedbackCreate] = await intake.read_submission(request, settings.limits)
+    received: Intake[FeedbackCreate] = await read_submission(request, settings.limits)
     await rate_limit(request, Door.SUBMIT, received.data.device_id)
-    key = intake.idempotency_key(request, received.data, settings.limits.idempotency_key_max_length)
+    key = idempotency_key(request, received.data, settings.limits.idempotency_key_max_length)
     submission = service.Submission(
         data=received.data,
         idempotency_key=key,
@@ -104,7 +114,7 @@ async def create_feedback(request: Request) -> Response:
     # files the unique key on insert detects the retry, one query fewer per submission.
     outcome = await service.find_replay(submission, server_key_of(request)) if received.uploads else None
     if outcome is None:
-        files = await intake.inspect_all(received.uploads, settings.limits)
+        files = await inspect_all(received.uploads, settings.limits)
         outcome = await service.submit(
             service.Submission(
                 submission.data, key, submission.upload_digests, files, client_address=client_address_of(request)
@@ -127,7 +137,7 @@ async def create_feedback(request: Request) -> Response:
 )
 @code_door(Door.LOOKUP)
 async def track_feedback(request: Request) -> Response:
-    view = await tracking.track(request.path_params["code"], bearer_token(request), await view_context(request))
+    view = await track(request.path_params["code"], bearer_token(request), await view_context(request))
     return json_response(view, headers={"Cache-Control": "private, no-store", "Vary": "Authorization"})
 
 
@@ -136,8 +146,8 @@ async def readable_feedback(request: Request) -> Feedback:
     token = bearer_token(request)
     found = await staff_from_token(token, now_of(request))
     if found is None:
-        return await tracking.owned_feedback(request.path_params["code"], token)
-    feedback = await tracking.find_by_code(request.path_params["code"])
+        return await owned_feedback(request.path_params["code"], token)
+    feedback = await find_by_code(request.path_params["code"])
     if feedback is None or not can_see(found[0], feedback):
         raise not_found()
     return feedback
@@ -154,7 +164,7 @@ async def readable_feedback(request: Request) -> Feedback:
 @code_door(Door.LOOKUP)
 async def feedback_attachment(request: Request) -> Response:
     feedback = await readable_feedback(request)
-    attachment = await tracking.attachment_of(feedback, request.path_params["attachment_id"])
+    attachment = await attachment_of(feedback, request.path_params["attachment_id"])
     content = await storage_of(request).read(attachment.storage_key)
     return Response(
         content,
@@ -179,8 +189,8 @@ async def rate_feedback(request: Request) -> Response:
     if token is None:
         raise unauthorized()
     rating = await read_json(request, RatingCreate)
-    feedback = await tracking.owned_feedback(request.path_params["code"], token)
-    return json_response(await tracking.rate(feedback, rating, now_of(request)), 201)
+    feedback = await owned_feedback(request.path_params["code"], token)
+    return json_response(await rate(feedback, rating, now_of(request)), 201)
 
 
 @document(
@@ -195,11 +205,11 @@ async def add_supplement(request: Request) -> Response:
     token = bearer_token(request)
     if token is None:
         raise unauthorized()
-    feedback = await tracking.owned_feedback(request.path_params["code"], token)
+    feedback = await owned_feedback(request.path_params["code"], token)
     limits = settings_of(request).limits
-    received = await intake.read_submission(request, limits, SupplementCreate)
-    files = await intake.inspect_all(received.uploads, limits)
-    created = await supplements.add_supplement(
+    received = await read_submission(request, limits, SupplementCreate)
+    files = await inspect_all(received.uploads, limits)
+    created = await supplement_report(
         feedback.id, received.data, files, storage=storage_of(request), now=now_of(request)
     )
     return json_response(created, 201)
@@ -231,14 +241,14 @@ class FeedQuery(PageQuery):
 async def public_feed(request: Request) -> Response:
     limits = settings_of(request).limits
     query = read_query(request, FeedQuery)
-    feed = tracking.FeedFilter(
+    feed = FeedFilter(
         category=query.category,
         admin_unit=query.admin_unit,
         q=query.q,
         cursor=query.cursor,  # read by tracking.FEED_CURSOR: 400 unless the feed wrote it
         limit=parse_limit(query.limit, limits.page_size_default, limits.page_size_max),
     )
-    page = await tracking.public_feed(feed, await view_context(request))
+    page = await read_public_feed(feed, await view_context(request))
     return json_response(page, headers={"Cache-Control": "public, max-age=30"})
 
 

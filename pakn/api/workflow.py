@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts.auth import current_staff, require_role
-from pakn.attachments.storage import storage_of
+from pakn.accounts import current_staff, require_role
+from pakn.attachments import storage_of
 from pakn.core.deps import now_of, server_key_of, settings_of
 from pakn.core.http import json_response, read_json_object
 from pakn.core.i18n import request_language
@@ -20,21 +20,26 @@ from pakn.core.problems import Problem
 from pakn.core.query import PageQuery, read_query
 from pakn.core.validation import parse_model, parse_tagged
 from pakn.domain.roles import Role
-from pakn.intelligence.deferred import is_pending
+from pakn.intelligence import is_pending
+from pakn.submission import FeedbackCreated
 from pakn.submission import service as submission
-from pakn.submission.schemas import FeedbackCreated
-from pakn.workflow import bulk, service, spam
-from pakn.workflow.schemas import (
+from pakn.workflow import (
     ActionRequest,
     BulkReply,
     BulkRequest,
     EventPage,
     FeedbackStaff,
+    Source,
     SpamRejectReply,
     SpamRejectRequest,
     StaffFeedbackCreate,
+    event_view,
+    perform_many,
+    service,
+    spam_reply,
+    staff_view,
 )
-from pakn.workflow.views import event_view, staff_view
+from pakn.workflow import reject_spam as reject_spam_from
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import Attachment, Feedback, StaffUser
@@ -171,7 +176,7 @@ async def bulk_act(request: Request) -> Response:
     require_role(user, Role.COORDINATOR)
     move = parse_tagged(BulkRequest, await read_json_object(request), "action").root
     actor = service.Actor(user, settings_of(request).workflow.review_required)
-    results = await bulk.perform_many(move, actor, now_of(request), request_language(request))
+    results = await perform_many(move, actor, now_of(request), request_language(request))
     return json_response(BulkReply(results=results))
 
 
@@ -186,9 +191,9 @@ async def reject_spam(request: Request) -> Response:
     user = await current_staff(request)
     require_role(user, Role.COORDINATOR)
     data = parse_model(SpamRejectRequest, await read_json_object(request))
-    source = spam.Source.of(data.device_id, data.client_address)
-    ids = await spam.reject_spam(source, data.since, data.note, user, now_of(request))
-    return json_response(SpamRejectReply(rejected=len(ids), ids=ids if len(ids) <= spam.IDS_SHOWN else None))
+    source = Source.of(data.device_id, data.client_address)
+    ids = await reject_spam_from(source, data.since, data.note, user, now_of(request))
+    return json_response(spam_reply(ids))
 
 
 @document(

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from pakn.accounts import service, throttle
-from pakn.accounts.schemas import UserCreate
+from pakn.accounts import UserCreate, service, unlock
 from pakn.commands import console
 from pakn.commands.console import Action, fail, load_settings
 from pakn.core.observability import configure_logging
@@ -127,7 +126,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
         if user is None:
             fail(f"không có tài khoản {args.username} / no account {args.username}")
             return 1
-        blocks = await throttle.unlock(user.username, now)
+        blocks = await unlock(user.username, now)
         name = user.username
         print(f"pakn: đã mở khoá {name} ({blocks} lệnh chặn) / unlocked {name} ({blocks} blocks)")
         return 0

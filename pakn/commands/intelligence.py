@@ -16,8 +16,7 @@ from pathlib import Path
 from pakn import db
 from pakn.commands.console import database_ready, load_settings
 from pakn.core import context
-from pakn.intelligence import evaluate, training
-from pakn.intelligence.intake import current_engine
+from pakn.intelligence import current_engine, report, train
 from pakn.settings import Settings
 
 
@@ -43,7 +42,7 @@ async def _train(settings: Settings) -> int:
     engine = current_engine()
     await db.open_database(settings)
     try:
-        row = await training.train(engine, datetime.now(settings.tz))
+        row = await train(engine, datetime.now(settings.tz))
     finally:
         await db.close_database()
     if row is None:
@@ -66,7 +65,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     context.install(load_settings())
     engine = current_engine()
     try:
-        print(evaluate.report(engine, args.file, args.folds))
+        print(report(engine, args.file, args.folds))
     except (OSError, ValueError, KeyError) as exc:
         print(f"pakn: không đọc được / cannot read {args.file}: {exc}", file=sys.stderr)
         return 1

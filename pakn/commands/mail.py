@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pakn import db
 from pakn.commands.console import database_ready, load_settings
 from pakn.core.tables import text_table
-from pakn.mail.outbox import count_by_status, failed_messages
+from pakn.mail import count_by_status, failed_messages
 from pakn.settings import Settings
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries

@@ -23,8 +23,7 @@ from pakn.commands.console import database_ready, load_settings
 from pakn.core.problems import Problem
 from pakn.core.tables import text_table
 from pakn.core.validation import field_errors
-from pakn.stats import export, service
-from pakn.stats.schemas import GROUPS, Breakdown, BreakdownQuery, BreakdownRow, Summary
+from pakn.stats import GROUP_HEADERS, GROUPS, Breakdown, BreakdownQuery, BreakdownRow, Summary, service, to_csv
 from pakn.text import formatting as fmt
 
 FORMATS = ("table", "csv", "json")
@@ -113,13 +112,13 @@ async def render(query: BreakdownQuery, by: str | None, form: str, now: datetime
         if form == "json":
             return figures.model_dump_json(indent=2) + "\n"
         if form == "csv":
-            return export.to_csv([_as_row(figures)], "total").decode("utf-8")
+            return to_csv([_as_row(figures)], "total").decode("utf-8")
         return summary_table(figures, _title(f, tz))
     rows = await service.breakdown(f, by, tz)
     if form == "json":
         return Breakdown(by=query.by, period=service.period_of(f, tz), items=rows).model_dump_json(indent=2) + "\n"
     if form == "csv":
-        return export.to_csv(rows, by).decode("utf-8")
+        return to_csv(rows, by).decode("utf-8")
     return breakdown_table(rows, by, _title(f, tz))
 
 
@@ -151,7 +150,7 @@ def summary_table(figures: Summary, title: str) -> str:
 
 
 def breakdown_table(rows: list[BreakdownRow], by: str, title: str) -> str:
-    header = (export.GROUP_HEADERS[by][1], *(label for label, _ in BREAKDOWN_COLUMNS))
+    header = (GROUP_HEADERS[by][1], *(label for label, _ in BREAKDOWN_COLUMNS))
     cells = [(row.label, *(getattr(row.display, name) for _, name in BREAKDOWN_COLUMNS)) for row in rows]
     text = text_table([header, *cells])
     if not rows:

@@ -27,8 +27,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from pakn.domain.roles import Role
-from pakn.mail.outbox import enqueue
-from pakn.mail.render import moment, render
+from pakn.mail import enqueue, moment, render
 from pakn.models import Agency, StaffUser
 from pakn.text import formatting as fmt
 

@@ -64,7 +64,7 @@ def threshold_of(
     return THRESHOLDS.get(state) if state else None
 
 
-async def sweep(now: datetime) -> SweepResult:
+async def sweep_deadlines(now: datetime) -> SweepResult:
     result = SweepResult()
     async with in_transaction() as connection:
         await _take_turn(connection)

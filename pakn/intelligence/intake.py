@@ -23,7 +23,7 @@ from pakn.intelligence.rules import UrgencyScore
 from pakn.intelligence.suggestions import Engine, Ranked, categorise, suggest_agency, urgency
 from pakn.intelligence.training import cache
 from pakn.models import AdminUnit
-from pakn.reference.cache import categories
+from pakn.reference import categories
 from pakn.settings import TriageConfig
 from pakn.text.fold import compact, search_document
 

@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from pakn.core import context
 from pakn.domain.status import Status
 from pakn.mail.outbox import enqueue, message_row
-from pakn.mail.render import render
+from pakn.mail.rendering import render
 from pakn.models import Feedback
 
 RECEIVED = "received"

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts.auth import current_staff, require_role
+from pakn.accounts import current_staff, require_role
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document

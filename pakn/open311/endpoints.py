@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from pakn.attachments.storage import storage_of
+from pakn.attachments import storage_of
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.errors import unexpected_problem
 from pakn.core.i18n import request_language
@@ -25,7 +25,7 @@ from pakn.core.ratelimit import Door, rate_limit
 from pakn.open311 import apikeys, forms, queries, service, xml
 from pakn.open311.errors import not_found
 from pakn.open311.schemas import FORMATS, Discovery, Endpoint, Error
-from pakn.submission.intake import inspect_all
+from pakn.submission import inspect_all
 
 PREFIX = "/open311/v2"
 Handler = Callable[[Request, str], Awaitable[Response]]

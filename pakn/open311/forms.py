@@ -22,9 +22,8 @@ from pakn.open311.errors import bad_parameter
 from pakn.open311.schemas import NewRequest
 from pakn.settings import Limits
 from pakn.settings.open311 import Open311Config
-from pakn.submission.intake import MULTIPART, MULTIPART_OVERHEAD, FormLimits, Upload
-from pakn.submission.intake import read_form as parse_form
-from pakn.submission.schemas import FeedbackCreate
+from pakn.submission import MULTIPART, MULTIPART_OVERHEAD, FeedbackCreate, FormLimits, Upload
+from pakn.submission import read_form as parse_form
 from pakn.text.fields import clean_text
 
 URLENCODED = "application/x-www-form-urlencoded"

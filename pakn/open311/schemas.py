@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from pakn.submission.schemas import FeedbackCreate
+from pakn.submission import FeedbackCreate
 from pakn.text.fields import LineStr
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from pakn.attachments.inspect import CleanFile
-from pakn.attachments.storage import Storage
+from pakn.attachments import CleanFile, Storage
 from pakn.core.problems import Problem
 from pakn.domain import tracking
 from pakn.domain.channels import Channel
@@ -27,8 +26,8 @@ from pakn.open311.errors import bad_parameter, not_found
 from pakn.open311.schemas import Created, NewRequest, Note, RequestFilter, Service, ServiceDefinition, ServiceRequest
 from pakn.settings import CategoryConfig
 from pakn.settings.open311 import Open311Config
+from pakn.submission import ViewContext, answer_visible, history
 from pakn.submission.service import Submission, submit
-from pakn.submission.views import ViewContext, answer_visible, history
 
 CATEGORY_CODE = re.compile(CategoryConfig.model_fields["code"].metadata[0].pattern)
 

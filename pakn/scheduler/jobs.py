@@ -13,19 +13,16 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from pakn.accounts.throttle import forget_quiet_rows
-from pakn.attachments.orphans import sweep_orphans
-from pakn.attachments.storage import LocalStorage
+from pakn.accounts import forget_quiet_rows
+from pakn.attachments import LocalStorage, sweep_orphans
 from pakn.core import context
-from pakn.deadlines.sweep import sweep
-from pakn.intelligence.deferred import drain
-from pakn.intelligence.intake import current_engine
-from pakn.intelligence.training import train
-from pakn.mail.sender import flush_outbox
+from pakn.deadlines import sweep_deadlines
+from pakn.intelligence import current_engine, drain, train
+from pakn.mail import flush_outbox
 from pakn.settings import Settings
-from pakn.submission.expiry import expire_idempotency_records
-from pakn.weekly.digest import send_weekly_digests
-from pakn.workflow.closing import auto_close
+from pakn.submission import expire_idempotency_records
+from pakn.weekly import send_weekly_digests
+from pakn.workflow import auto_close
 
 
 async def triage_retrain(now: datetime) -> object:
@@ -112,7 +109,7 @@ def _weekly(settings: Settings) -> BaseTrigger:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", sweep, _every_minutes),
+    Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", sweep_deadlines, _every_minutes),
     Job("auto-close", "Tự động đóng, từ chối hồ sơ thiếu / close and expire", auto_close, _daily, catch_up=True),
     Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", send_weekly_digests, _weekly, catch_up=True),
     Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", flush_outbox, _every_seconds),

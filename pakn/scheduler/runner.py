@@ -23,10 +23,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from pakn.core import context
 from pakn.db import close_database, open_database
+from pakn.deadlines import sync_work_days
 from pakn.deadlines.service import current_policy
-from pakn.deadlines.workdays import sync_work_days
-from pakn.intelligence.deferred import Worker
-from pakn.intelligence.intake import current_engine
+from pakn.intelligence import Worker, current_engine
 from pakn.scheduler.jobs import JOBS, Job
 from pakn.settings import Settings
 

@@ -12,8 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from pakn.attachments.budget import budget_for
-from pakn.attachments.inspect import CleanFile, check_count, too_many_attachments
+from pakn.attachments import CleanFile, budget_for, check_count, too_many_attachments
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import FieldError, Problem, bad_request, payload_too_large, unprocessable
 from pakn.core.validation import parse_json_bytes, parse_model, require_object

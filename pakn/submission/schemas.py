@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pakn.deadlines.policy import StateName
+from pakn.deadlines import StateName
 from pakn.domain.geo import in_vietnam
 from pakn.text.fields import EMAIL, LineStr, LocalizedValueError, TextStr
 

@@ -12,16 +12,14 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
-from pakn.attachments.inspect import CleanFile
-from pakn.attachments.storage import Storage
-from pakn.attachments.storing import storing
+from pakn.attachments import CleanFile, Storage, storing
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
 from pakn.domain import tracking
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
-from pakn.intelligence.deferred import owed_assessment
-from pakn.mail import notices
+from pakn.intelligence import owed_assessment
+from pakn.mail import received_message
 from pakn.models import (
     AdminUnit,
     Attachment,
@@ -32,7 +30,7 @@ from pakn.models import (
     OutboxMessage,
     StaffUser,
 )
-from pakn.reference.cache import categories
+from pakn.reference import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
 from pakn.submission.write import Row, insert_report
@@ -184,7 +182,7 @@ async def _create(
             )
         )
     if submission.data.contact and submission.data.contact.email:
-        message = notices.received_message(Feedback(**values), now)
+        message = received_message(Feedback(**values), now)
         if message is not None:
             rows.append(Row(OutboxMessage, message, from_report={}))
     async with storing(storage) as stored:

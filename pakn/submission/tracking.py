@@ -18,7 +18,7 @@ from pakn.domain import tracking
 from pakn.domain.publication import PUBLIC_WHERE, is_published, public_text
 from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
 from pakn.models.search import text_condition
-from pakn.reference.cache import categories
+from pakn.reference import categories
 from pakn.submission import secrets
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
 from pakn.submission.views import ViewContext, answer_visible, private_view, public_view

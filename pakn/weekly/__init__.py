@@ -1,0 +1,11 @@
+"""The weekly status e-mails: each agency's figures and backlog, and the
+province's, queued once per week (unique keys in the outbox).
+
+Other packages use what this module names, never the other modules: an
+import-linter contract in pyproject.toml holds them to it."""
+
+from pakn.weekly.digest import send_weekly_digests
+
+__all__ = [
+    "send_weekly_digests",
+]

@@ -22,13 +22,11 @@ from zoneinfo import ZoneInfo
 
 from pakn.core import context
 from pakn.domain.roles import Role
-from pakn.mail.outbox import enqueue
-from pakn.mail.render import render
+from pakn.mail import enqueue, render
 from pakn.models import Agency, OutboxMessage, StaffUser
 from pakn.reference.service import vietnamese_sort_key
 from pakn.settings import Settings
-from pakn.stats.queries import labels
-from pakn.stats.schemas import BreakdownRow
+from pakn.stats import BreakdownRow, labels
 from pakn.text import formatting as fmt
 from pakn.weekly import figures
 from pakn.weekly.figures import Listed, Week, last_completed_week

@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 
 from pakn.models import Feedback
 from pakn.models.spam import not_spam
-from pakn.stats.schemas import BreakdownRow, Summary
+from pakn.stats import BreakdownRow, Summary
 from pakn.stats.service import StatsFilter, breakdown, figures_of, summary
 
 LIST_LIMIT = 50  # reports listed per section; the rest are counted

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pakn.stats.schemas import BreakdownRow
+from pakn.stats import BreakdownRow
 from pakn.text import formatting as fmt
 from pakn.weekly.figures import Week
 

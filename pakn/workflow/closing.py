@@ -20,7 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from pakn.core.problems import Problem
 from pakn.deadlines.service import current_policy
 from pakn.domain.status import Status
-from pakn.mail.outbox import enqueue
+from pakn.mail import enqueue
 from pakn.models import Feedback
 from pakn.workflow.commands import Command, Plain, Reject
 from pakn.workflow.service import SYSTEM, AfterMove, perform

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field
 
 from pakn.core.routing import RowId
-from pakn.submission.schemas import StrictInput
+from pakn.submission import StrictInput
 from pakn.text.fields import LineStr, LocalizedValueError, TextStr
 
 Note = Annotated[TextStr, Field(max_length=5000)]
@@ -129,7 +129,7 @@ ActionIn = Annotated[StaffCommand, Field(discriminator="action")]
 
 class Supplement(StrictInput):
     """The citizen's answer to a request for information: its text, and the
-    rows of the files already stored (pakn.attachments.storing)."""
+    rows of the files already stored (pakn.attachments.stored)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 

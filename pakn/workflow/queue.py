@@ -28,10 +28,10 @@ from tortoise.expressions import Case, F, Q, Subquery, When
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from pakn.accounts.reach import reach_filter
+from pakn.accounts import reach_filter
 from pakn.core.pagination import ID, Cursor, Instant, Tag
 from pakn.core.query import require_order
-from pakn.deadlines.policy import DeadlineState
+from pakn.deadlines import DeadlineState
 from pakn.domain.status import HANDLED, Status
 from pakn.models import AdminUnit, Attachment, Feedback, StaffUser
 from pakn.models.search import text_condition, tracking_code_of

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from pakn.core.query import CODE_PATTERN, Flag, PageQuery, QueryModel
-from pakn.deadlines.policy import StateName
+from pakn.deadlines import StateName
 from pakn.domain.channels import Channel, Priority
 from pakn.domain.status import Status
 from pakn.text.fields import LocalizedValueError

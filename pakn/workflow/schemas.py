@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, RootModel, field_validator, model_validator
 
 from pakn.core.routing import RowId
-from pakn.deadlines.policy import StateName
-from pakn.intelligence.schemas import Assessment, Suggestions
-from pakn.submission.schemas import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
+from pakn.deadlines import StateName
+from pakn.intelligence import Assessment, Suggestions
+from pakn.submission import AttachmentOut, ContactIn, FeedbackCreate, LocationOut, StrictInput
 from pakn.text.fields import LineStr, LocalizedValueError
 from pakn.workflow.commands import ActionIn, Assign, Instant, Merge, Note, Reject
 
@@ -97,7 +97,7 @@ class SpamRejectRequest(StrictInput):
 
 class SpamRejectReply(BaseModel):
     rejected: int
-    # Every id rejected, ascending, when there are at most SPAM_IDS_SHOWN; null above.
+    # Every id rejected, ascending, when there are at most pakn.workflow.spam.IDS_SHOWN; null above.
     ids: list[int] | None
 
 

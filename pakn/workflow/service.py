@@ -10,7 +10,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from pakn.accounts.reach import can_see
+from pakn.accounts import can_see
 from pakn.core.problems import Problem, not_found
 from pakn.deadlines.service import apply_deadline
 from pakn.domain.roles import Role
@@ -23,7 +23,7 @@ from pakn.domain.workflow import (
     next_status,
     system_next_status,
 )
-from pakn.mail.notices import notify_citizen
+from pakn.mail import notify_citizen
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.workflow.commands import Command
 from pakn.workflow.effects import Details, effect_of

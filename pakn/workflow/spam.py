@@ -35,6 +35,7 @@ from pakn.domain.status import Status
 from pakn.domain.workflow import TRANSITIONS, Action
 from pakn.models import Feedback, FeedbackEvent, StaffUser
 from pakn.models.spam import SPAM
+from pakn.workflow.schemas import SpamRejectReply
 from pakn.workflow.service import PRIVATE_ACTIONS
 
 # Where `reject` may start from, as the workflow table says: received, assigned.
@@ -60,6 +61,11 @@ class Source:
             return cls("device_id", device_id)
         assert client_address is not None
         return cls("client_address", client_address)
+
+
+def spam_reply(ids: list[int]) -> SpamRejectReply:
+    """The count, and the ids when there are at most IDS_SHOWN."""
+    return SpamRejectReply(rejected=len(ids), ids=ids if len(ids) <= IDS_SHOWN else None)
 
 
 async def reject_spam(source: Source, since: datetime, note: str, user: StaffUser, now: datetime) -> list[int]:

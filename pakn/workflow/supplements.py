@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pakn.attachments.inspect import CleanFile
-from pakn.attachments.storage import Storage
-from pakn.attachments.storing import storing
+from pakn.attachments import CleanFile, Storage, storing
 from pakn.domain.status import Status
-from pakn.submission.schemas import SupplementCreate, SupplementCreated
+from pakn.submission import SupplementCreate, SupplementCreated
 from pakn.workflow.commands import Supplement
 from pakn.workflow.service import CITIZEN, perform
 

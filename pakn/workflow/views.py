@@ -11,10 +11,9 @@ from pakn.deadlines.service import state_of
 from pakn.domain.roles import Role
 from pakn.domain.status import Status
 from pakn.domain.workflow import allowed_actions
-from pakn.intelligence.schemas import assessment_state, suggestions_view
+from pakn.intelligence import assessment_state, suggestions_view
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
-from pakn.submission.schemas import ContactIn
-from pakn.submission.views import attachment_view, location_view
+from pakn.submission import ContactIn, attachment_view, location_view
 from pakn.workflow.schemas import EventOut, FeedbackStaff, SupplementOut
 
 AttachmentUrl = Callable[[Feedback, Attachment], str]

@@ -51,9 +51,9 @@ async def mail() -> list[tuple[str, list[str]]]:
 
 async def test_a_report_due_soon_warns_its_agency_once(settings: Settings) -> None:
     report = await assigned_report(await staff(), settings)
-    assert str(await sweep.sweep(at("2026-03-10", "16:59"))) == "notices=0 emails=0 skipped=0 failed=0"
-    first = await sweep.sweep(DUE_SOON)
-    again = await sweep.sweep(DUE_SOON)
+    assert str(await sweep.sweep_deadlines(at("2026-03-10", "16:59"))) == "notices=0 emails=0 skipped=0 failed=0"
+    first = await sweep.sweep_deadlines(DUE_SOON)
+    again = await sweep.sweep_deadlines(DUE_SOON)
     assert (first.notices, first.emails, again.notices, again.emails) == (1, 1, 0, 0)
     assert await mail() == [("deadline_due_soon", [AGENCY_MAIL])]
     event = await FeedbackEvent.get(feedback_id=report.id, action="deadline_due_soon")
@@ -64,9 +64,9 @@ async def test_a_report_due_soon_warns_its_agency_once(settings: Settings) -> No
 
 async def test_an_overdue_report_warns_the_agency_and_escalates_to_the_coordinators_once(settings: Settings) -> None:
     report = await assigned_report(await staff(), settings)
-    await sweep.sweep(DUE_SOON)
+    await sweep.sweep_deadlines(DUE_SOON)
     for _ in range(3):
-        await sweep.sweep(OVERDUE)
+        await sweep.sweep_deadlines(OVERDUE)
     assert await mail() == [
         ("deadline_due_soon", [AGENCY_MAIL]),
         ("deadline_overdue", [AGENCY_MAIL]),
@@ -83,7 +83,7 @@ async def test_an_overdue_report_warns_the_agency_and_escalates_to_the_coordinat
 async def test_two_sweeps_at_once_notice_each_report_once(settings: Settings) -> None:
     coordinator = await staff()
     reports = [await assigned_report(coordinator, settings) for _ in range(4)]
-    results = await asyncio.gather(*(sweep.sweep(OVERDUE) for _ in range(3)))
+    results = await asyncio.gather(*(sweep.sweep_deadlines(OVERDUE) for _ in range(3)))
     assert sum(result.notices for result in results) == 4
     assert sum(result.failed for result in results) == 0
     assert await DeadlineNotice.filter(threshold="overdue").count() == 4
@@ -98,7 +98,7 @@ async def test_two_sweeps_at_once_notice_each_report_once(settings: Settings) ->
 async def test_an_unassigned_report_overdue_for_assignment_is_the_coordinators_to_act_on(settings: Settings) -> None:
     await staff()
     report = await received(at("2026-03-02", "09:00"), settings.media_dir)
-    result = await sweep.sweep(at("2026-03-04", "09:00"))
+    result = await sweep.sweep_deadlines(at("2026-03-04", "09:00"))
     assert (result.notices, result.emails) == (1, 1)
     assert await mail() == [("deadline_overdue", [COORDINATOR_MAIL])]
     message = await OutboxMessage.get(kind="deadline_overdue")
@@ -113,17 +113,17 @@ async def test_no_notice_while_the_citizen_is_asked_or_once_handled(settings: Se
     await act(handler, waiting.id, at("2026-03-03", "10:00"), "request_info", message="Xin thêm ảnh.")
     rejected = await received(at("2026-03-02"), settings.media_dir)
     await act(coordinator, rejected.id, at("2026-03-02", "11:00"), "reject", reason="spam")
-    result = await sweep.sweep(at("2026-04-30", "09:00"))
+    result = await sweep.sweep_deadlines(at("2026-04-30", "09:00"))
     assert result.notices == 0 and await DeadlineNotice.all().count() == 0
 
 
 async def test_an_extended_deadline_is_a_new_deadline_with_its_own_notices(settings: Settings) -> None:
     coordinator = await staff()
     report = await assigned_report(coordinator, settings)
-    await sweep.sweep(OVERDUE)
+    await sweep.sweep_deadlines(OVERDUE)
     await act(coordinator, report.id, OVERDUE, "extend", deadline="2026-03-20T17:00:00+07:00", reason="Chờ vật tư")
-    assert (await sweep.sweep(at("2026-03-13", "09:00"))).notices == 0
-    assert (await sweep.sweep(at("2026-03-23", "09:00"))).notices == 1
+    assert (await sweep.sweep_deadlines(at("2026-03-13", "09:00"))).notices == 0
+    assert (await sweep.sweep_deadlines(at("2026-03-23", "09:00"))).notices == 1
     assert await DeadlineNotice.filter(feedback_id=report.id, threshold="overdue").count() == 2
 
 
@@ -138,7 +138,7 @@ async def test_one_report_failing_does_not_stop_the_others(settings: Settings, m
         return await real(feedback, *args, **kwargs)
 
     monkeypatch.setattr(sweep, "_record", failing)
-    result = await sweep.sweep(OVERDUE)
+    result = await sweep.sweep_deadlines(OVERDUE)
     assert (result.notices, result.failed) == (1, 1)
     agency_mail = await OutboxMessage.get(recipients=[AGENCY_MAIL])
     assert fine.tracking_code in agency_mail.subject and broken.tracking_code not in agency_mail.body_text
@@ -147,7 +147,7 @@ async def test_one_report_failing_does_not_stop_the_others(settings: Settings, m
     assert await FeedbackEvent.filter(feedback_id=broken.id, action="deadline_overdue").count() == 0
     assert await DeadlineNotice.filter(feedback_id=fine.id).count() == 1
     monkeypatch.setattr(sweep, "_record", real)
-    assert (await sweep.sweep(OVERDUE)).notices == 1
+    assert (await sweep.sweep_deadlines(OVERDUE)).notices == 1
     latest = await OutboxMessage.filter(recipients=[AGENCY_MAIL]).order_by("-id").first()
     assert latest is not None and broken.tracking_code in latest.subject
 
@@ -164,7 +164,7 @@ async def test_the_database_decides_when_two_sweeps_reach_one_report_together(
 
     monkeypatch.setattr(sweep, "_take_turn", nothing)
     monkeypatch.setattr(sweep, "_noticed", nothing)
-    results = await asyncio.gather(*(sweep.sweep(OVERDUE) for _ in range(4)))
+    results = await asyncio.gather(*(sweep.sweep_deadlines(OVERDUE) for _ in range(4)))
     assert sorted(result.notices for result in results) == [0, 0, 0, 1]
     assert sum(result.skipped for result in results) == 3
     assert sum(result.emails for result in results) == 2
@@ -183,7 +183,7 @@ async def test_a_failure_queueing_the_mail_rolls_back_the_notices_with_it(
 
     monkeypatch.setattr(sweep, "queue_warnings", broken)
     with pytest.raises(RuntimeError):
-        await sweep.sweep(OVERDUE)
+        await sweep.sweep_deadlines(OVERDUE)
     assert await DeadlineNotice.filter(feedback_id=report.id).count() == 0
     assert await FeedbackEvent.filter(feedback_id=report.id, action="deadline_overdue").count() == 0
     assert await mail() == []

@@ -60,7 +60,7 @@ async def messages(recipient: str) -> list[OutboxMessage]:
 
 async def test_three_hundred_reports_due_soon_make_one_message_per_addressee(settings: Settings) -> None:
     codes = await flood(await staff(), settings, 300)
-    result = await sweep.sweep(DUE_SOON)
+    result = await sweep.sweep_deadlines(DUE_SOON)
     assert (result.notices, result.emails, result.failed) == (300, 1, 0)
     assert await DeadlineNotice.filter(threshold="due_soon").count() == 300
     events = await FeedbackEvent.filter(action="deadline_due_soon").values_list("feedback_id", flat=True)
@@ -75,8 +75,8 @@ async def test_three_hundred_reports_due_soon_make_one_message_per_addressee(set
     assert "SẮP ĐẾN HẠN (300)" in message.body_text and "… và 100 phản ánh sắp đến hạn khác." in message.body_text
     assert "17:00 ngày 11/03/2026" in message.body_text and "Tin rác 000" in message.body_text
     assert CODE.findall(message.body_html or "") == listed
-    again = await sweep.sweep(DUE_SOON)
-    later = await sweep.sweep(at("2026-03-11", "09:05"))
+    again = await sweep.sweep_deadlines(DUE_SOON)
+    later = await sweep.sweep_deadlines(at("2026-03-11", "09:05"))
     assert (again.notices, again.emails, later.notices, later.emails) == (0, 0, 0, 0)
     assert await OutboxMessage.all().count() == 1
 
@@ -86,7 +86,7 @@ async def test_every_report_is_listed_when_the_list_is_under_the_cap(
 ) -> None:
     monkeypatch.setattr(notices, "MAX_ROWS", 1000)
     codes = await flood(await staff(), settings, 300)
-    await sweep.sweep(DUE_SOON)
+    await sweep.sweep_deadlines(DUE_SOON)
     [message] = await messages(AGENCY_MAIL)
     assert sorted(CODE.findall(message.body_text)) == sorted(codes)
     assert "khác." not in message.body_text and "Thư này liệt kê" not in message.body_text
@@ -96,7 +96,7 @@ async def test_overdue_reports_come_first_then_by_deadline(settings: Settings) -
     coordinator = await staff()
     later = await flood(coordinator, settings, 2, assigned="2026-03-03")  # due Thu 12/3 17:00: due soon
     earlier = await flood(coordinator, settings, 2, assigned="2026-03-02")  # due Wed 11/3 17:00: overdue
-    result = await sweep.sweep(OVERDUE)
+    result = await sweep.sweep_deadlines(OVERDUE)
     assert (result.notices, result.emails) == (4, 2)
     [agency_mail] = await messages(AGENCY_MAIL)
     assert agency_mail.kind == "deadline_overdue"
@@ -118,7 +118,7 @@ async def test_concurrent_sweeps_over_a_flood_give_one_message_per_addressee(
 ) -> None:
     monkeypatch.setattr(notices, "MAX_ROWS", 1000)
     codes = await flood(await staff(), settings, 300)
-    results = await asyncio.gather(*(sweep.sweep(OVERDUE) for _ in range(4)))
+    results = await asyncio.gather(*(sweep.sweep_deadlines(OVERDUE) for _ in range(4)))
     assert sum(result.notices for result in results) == 300
     assert sum(result.failed for result in results) == 0
     assert sum(result.emails for result in results) == 2
@@ -135,10 +135,10 @@ async def test_a_report_crossing_again_on_a_new_deadline_gets_a_new_message_with
 ) -> None:
     coordinator = await staff()
     codes = await flood(coordinator, settings, 3)
-    await sweep.sweep(OVERDUE)
+    await sweep.sweep_deadlines(OVERDUE)
     extended = await Feedback.get(tracking_code=codes[0])
     await act(coordinator, extended.id, OVERDUE, "extend", deadline="2026-03-20T17:00:00+07:00", reason="Chờ vật tư")
-    result = await sweep.sweep(at("2026-03-23", "09:00"))
+    result = await sweep.sweep_deadlines(at("2026-03-23", "09:00"))
     assert (result.notices, result.emails) == (1, 2)
     newest = (await messages(AGENCY_MAIL))[-1]
     assert CODE.findall(newest.body_text) == [codes[0]] and codes[0] in newest.subject

@@ -16,7 +16,7 @@ import pytest
 from pakn.attachments.inspect import CleanFile
 from pakn.attachments.orphans import sweep_orphans
 from pakn.attachments.storage import LocalStorage
-from pakn.attachments.storing import StoredFiles
+from pakn.attachments.stored import StoredFiles
 from pakn.models import Attachment, Feedback, IdempotencyRecord
 from pakn.scheduler.jobs import BY_NAME
 from pakn.settings import Settings
