@@ -17,6 +17,7 @@ from pakn.accounts.service import sync_agencies
 from pakn.api import accounts, health, queue, reference, stats, submission
 from pakn.api import workflow as triage
 from pakn.attachments import LocalStorage, upload_budget
+from pakn.console.site import routes as console_routes
 from pakn.core import context
 from pakn.core.errors import EXCEPTION_HANDLERS
 from pakn.core.observability import RequestContextMiddleware
@@ -76,7 +77,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
 
     # Open311 is outside the OpenAPI document: it is described by its own standard and
     # discovery, which the document's externalDocs point to.
-    routes = [*api_routes(), Route("/openapi.json", openapi, methods=["GET"]), open311.mount]
+    api = [*api_routes(), Route("/openapi.json", openapi, methods=["GET"]), open311.mount]
+    routes = [*api, *console_routes]  # the console's pages are not part of the API document
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestContextMiddleware)],
@@ -93,5 +95,5 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     app.state.server_key = settings.resolved_secret_key()
     app.state.rate_limiter = Limiter.from_settings(settings)  # memory, or Redis with PAKN_REDIS_URL
     # The running limits: page sizes and key lengths in the document are the enforced ones.
-    app.state.openapi = build_spec(routes, "PAKN API", __version__, settings.limits)
+    app.state.openapi = build_spec(api, "PAKN API", __version__, settings.limits)
     return app

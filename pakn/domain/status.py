@@ -45,3 +45,17 @@ def public_status(status: Status) -> Status:
 def public_label(status: Status, lang: str) -> str:
     vi, en = PUBLIC_LABELS[status]
     return en if lang == "en" else vi
+
+
+# What staff read: every step, the internal ones included.
+STAFF_LABELS: dict[Status, tuple[str, str]] = {
+    Status.RECEIVED: ("Mới tiếp nhận", "Received"),
+    Status.ASSIGNED: ("Đã giao đơn vị", "Assigned"),
+    Status.IN_PROGRESS: ("Đang xử lý", "In progress"),
+    Status.INFO_REQUESTED: ("Chờ người dân bổ sung", "Information requested"),
+    Status.ANSWERED: ("Chờ duyệt kết quả", "Answer awaiting approval"),
+    Status.RESOLVED: ("Đã có kết quả", "Resolved"),
+    Status.CLOSED: ("Đã đóng", "Closed"),
+    Status.REJECTED: ("Không tiếp nhận", "Rejected"),
+    Status.DUPLICATE: ("Trùng lặp", "Duplicate"),
+}

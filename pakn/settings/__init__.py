@@ -47,6 +47,9 @@ from pakn.settings.sections import (
     CategoryConfig as CategoryConfig,
 )
 from pakn.settings.sections import (
+    ConsoleConfig as ConsoleConfig,
+)
+from pakn.settings.sections import (
     DeadlineOverride as DeadlineOverride,
 )
 from pakn.settings.sections import (
@@ -139,6 +142,7 @@ class Settings(BaseSettings):
     agencies: list[AgencyConfig] = []
     admin_units: AdminUnitsConfig = AdminUnitsConfig()
     auth: AuthConfig = AuthConfig()
+    console: ConsoleConfig = ConsoleConfig()
     rate_limits: RateLimitConfig = RateLimitConfig()
     workflow: WorkflowConfig = WorkflowConfig()
     mail: MailConfig = MailConfig()

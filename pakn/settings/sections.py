@@ -67,6 +67,16 @@ class AgencyConfig(_Strict):
     emails: list[LineStr] = []
 
 
+class ConsoleConfig(_Strict):
+    """The staff console and the public pages (pakn.console)."""
+
+    # Offices may run their own tile server; markers still show without tiles.
+    tile_url: str = Field("https://tile.openstreetmap.org/{z}/{x}/{y}.png", max_length=500, pattern=r"^https?://")
+    tile_attribution: str = Field("© OpenStreetMap", max_length=200)
+    # The session cookie lives as long as the sign-in token (auth.token_ttl_hours).
+    cookie_name: str = Field("pakn_session", pattern=r"^[A-Za-z0-9_]{1,64}$")
+
+
 class AuthConfig(_Strict):
     token_ttl_hours: float = Field(12, gt=0, le=24 * 30)
     # The sign-in throttle (pakn/accounts/throttle.py). The n-th failure of a

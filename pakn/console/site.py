@@ -1,0 +1,9 @@
+"""Every console route, for create_app to mount beside the API."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from pakn.console import queue, sign_in, static_files
+
+routes: list[BaseRoute] = [*sign_in.routes, *queue.routes, *static_files.routes]
