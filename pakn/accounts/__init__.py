@@ -1,8 +1,17 @@
-"""Staff accounts, agencies, sign-in and authorisation.
+"""Staff accounts, agencies, sign-in and authorisation; the API keys of Open311
+client apps (`*_api_client*`: the Open311 door, its admin API, `pakn apikey`
+and the console share them).
 
 Other packages use what this module names (or the `service` module), never the
 other modules: an import-linter contract in pyproject.toml holds them to it."""
 
+from pakn.accounts.apikeys import authenticate as authenticate_api_client
+from pakn.accounts.apikeys import clean_name as clean_api_client_name
+from pakn.accounts.apikeys import client_by_id as api_client_by_id
+from pakn.accounts.apikeys import create_client as create_api_client
+from pakn.accounts.apikeys import find_client as find_api_client
+from pakn.accounts.apikeys import list_clients as list_api_clients
+from pakn.accounts.apikeys import revoke as revoke_api_client
 from pakn.accounts.auth import current_staff, require_role, staff_from_token
 from pakn.accounts.reach import agency_scope, can_see, reach_filter
 from pakn.accounts.schemas import (
@@ -36,13 +45,20 @@ __all__ = [
     "UserPage",
     "UserUpdate",
     "agency_scope",
+    "api_client_by_id",
+    "authenticate_api_client",
     "agency_view",
     "can_see",
+    "clean_api_client_name",
+    "create_api_client",
     "current_staff",
+    "find_api_client",
     "forget_quiet_rows",
+    "list_api_clients",
     "me_view",
     "reach_filter",
     "require_role",
+    "revoke_api_client",
     "staff_from_token",
     "unlock",
     "user_view",

@@ -155,7 +155,7 @@ async def stats_public(request: Request) -> Response:
     if hit is None or hit[0] <= time.monotonic():
         tz = settings_of(request).tz
         figures = await service.summary(service.StatsFilter(query.start, query.end, now_of(request)), tz)
-        hit = (time.monotonic() + PUBLIC_TTL_SECONDS, public_view(figures).model_dump(mode="json"))
+        hit = (time.monotonic() + PUBLIC_TTL_SECONDS, service.public_figures(figures).model_dump(mode="json"))
         if len(cache) >= PUBLIC_CACHE_MAX:
             cache.clear()  # periods asked by anyone: keep the memory bounded
         cache[key] = hit
@@ -171,19 +171,6 @@ def _public_cache(request: Request) -> dict[Any, tuple[float, dict[str, Any]]]:
         state.stats_public_cache = {}
     cache: dict[Any, tuple[float, dict[str, Any]]] = state.stats_public_cache
     return cache
-
-
-def public_view(figures: Summary) -> PublicStats:
-    shown = ("received", "handled", "handled_ratio", "satisfaction", "sentence")
-    return PublicStats(
-        period=figures.period,
-        received=figures.received,
-        handled=figures.handled,
-        handled_ratio=figures.handled_ratio,
-        satisfaction_ratio=figures.satisfaction_ratio,
-        ratings=figures.ratings,
-        display={name: getattr(figures.display, name) for name in shown},
-    )
 
 
 routes = [

@@ -11,9 +11,9 @@ import argparse
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from pakn.accounts import clean_api_client_name, create_api_client, find_api_client, list_api_clients, revoke_api_client
 from pakn.commands.console import describe, fail, run
 from pakn.core.problems import Problem
-from pakn.open311 import apikeys
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import ApiClient
@@ -34,13 +34,13 @@ def add_apikey_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 def cmd_create(args: argparse.Namespace) -> int:
     try:
-        name = apikeys.clean_name(args.name)  # before the database: a bad name is bad usage
+        name = clean_api_client_name(args.name)  # before the database: a bad name is bad usage
     except Problem as problem:
         fail(describe(problem))
         return 2
 
     async def create(now: datetime) -> int:
-        client, key = await apikeys.create_client(name, now)
+        client, key = await create_api_client(name, now)
         print(key)
         fail(
             f"đã cấp khóa cho {client.name} (id {client.id}); khóa chỉ hiện một lần / "
@@ -53,7 +53,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     async def show(now: datetime) -> int:
-        print(format_table(await apikeys.list_clients(), now.tzinfo))
+        print(format_table(await list_api_clients(), now.tzinfo))
         return 0
 
     return run(show)
@@ -61,7 +61,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     async def revoke(now: datetime) -> int:
-        client = await apikeys.revoke(await apikeys.find_client(args.client), now)
+        client = await revoke_api_client(await find_api_client(args.client), now)
         print(f"pakn: đã thu hồi khóa của {client.name} / revoked the key of {client.name} (id {client.id})")
         return 0
 

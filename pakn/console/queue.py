@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pakn.accounts import service as accounts
 from pakn.console.pages import render
 from pakn.console.session import staff_page
 from pakn.core.deps import now_of, settings_of
@@ -59,6 +60,7 @@ async def queue_page(request: Request, user: StaffUser) -> Response:
         channels=CHANNEL_LABELS,
         categories=await reference.list_categories(),
         can_bulk=user.role in (Role.COORDINATOR, Role.ADMIN),
+        agencies=await accounts.list_agencies(),
     )
 
 

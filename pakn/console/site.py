@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from pakn.console import queue, sign_in, static_files
+from pakn.console import admin, bulk, figures, public, queue, report, sign_in, static_files
 
-routes: list[BaseRoute] = [*sign_in.routes, *queue.routes, *static_files.routes]
+routes: list[BaseRoute] = [
+    *sign_in.routes,
+    *queue.routes,
+    *report.routes,
+    *bulk.routes,
+    *figures.routes,
+    *admin.routes,
+    *public.routes,
+    *static_files.routes,
+]

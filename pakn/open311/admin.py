@@ -9,13 +9,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts import current_staff, require_role
+from pakn.accounts import (
+    api_client_by_id,
+    create_api_client,
+    current_staff,
+    list_api_clients,
+    require_role,
+    revoke_api_client,
+)
 from pakn.core.deps import now_of, settings_of
 from pakn.core.http import json_response, read_json
 from pakn.core.openapi import document
 from pakn.core.query import QueryModel, read_query
 from pakn.core.routing import ROW_ID_SCHEMA
-from pakn.open311 import apikeys
 from pakn.open311.schemas import ApiClientCreate, ApiClientCreated, ApiClientList, ApiClientOut
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
@@ -43,7 +49,7 @@ def client_view(client: ApiClient, request: Request) -> ApiClientOut:
 async def list_clients(request: Request) -> Response:
     require_role(await current_staff(request))
     read_query(request, QueryModel)  # takes no parameter: any is refused, as on every list
-    clients = await apikeys.list_clients()
+    clients = await list_api_clients()
     return json_response(ApiClientList(items=[client_view(client, request) for client in clients]), headers=NO_STORE)
 
 
@@ -64,7 +70,7 @@ async def list_clients(request: Request) -> Response:
 async def create_client(request: Request) -> Response:
     require_role(await current_staff(request))
     data = await read_json(request, ApiClientCreate)
-    client, key = await apikeys.create_client(data.name, now_of(request))
+    client, key = await create_api_client(data.name, now_of(request))
     created = ApiClientCreated(**client_view(client, request).model_dump(), api_key=key)
     return json_response(created, 201, NO_STORE)
 
@@ -78,8 +84,8 @@ async def create_client(request: Request) -> Response:
 )
 async def revoke_client(request: Request) -> Response:
     require_role(await current_staff(request))
-    client = await apikeys.client_by_id(request.path_params["client_id"])
-    return json_response(client_view(await apikeys.revoke(client, now_of(request)), request), headers=NO_STORE)
+    client = await api_client_by_id(request.path_params["client_id"])
+    return json_response(client_view(await revoke_api_client(client, now_of(request)), request), headers=NO_STORE)
 
 
 routes = [

@@ -16,13 +16,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
+from pakn.accounts import authenticate_api_client
 from pakn.attachments import storage_of
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.errors import unexpected_problem
 from pakn.core.i18n import request_language
 from pakn.core.problems import Problem
 from pakn.core.ratelimit import Door, rate_limit
-from pakn.open311 import apikeys, forms, queries, service, xml
+from pakn.open311 import forms, queries, service, xml
 from pakn.open311.errors import not_found
 from pakn.open311.schemas import FORMATS, Discovery, Endpoint, Error
 from pakn.submission import inspect_all
@@ -132,7 +133,7 @@ async def _post_request(request: Request, fmt: str) -> Response:
     # Before the key and the files are checked: a refused client costs little.
     await rate_limit(request, Door.OPEN311, form.fields.get("device_id"))
     _jurisdiction(request, form.fields.get("jurisdiction_id"))
-    client = await apikeys.authenticate(form.fields.get("api_key"), now_of(request))
+    client = await authenticate_api_client(form.fields.get("api_key"), now_of(request))
     await service.require_service(form.fields.get("service_code"))
     new = forms.new_request(form, settings.open311)
     try:

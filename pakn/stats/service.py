@@ -50,7 +50,7 @@ from pakn.domain.status import Status
 from pakn.models import AdminUnit, Agency, Category
 from pakn.stats import queries
 from pakn.stats.filters import StatsFilter as StatsFilter  # part of this service's face
-from pakn.stats.schemas import BreakdownRow, Display, Period, StatsQuery, Summary
+from pakn.stats.schemas import BreakdownRow, Display, Period, PublicStats, StatsQuery, Summary
 from pakn.text import formatting as fmt
 
 # Each figure but `received` counts the reports of the cohort that meet its
@@ -112,6 +112,23 @@ async def breakdown(f: StatsFilter, by: str, tz: ZoneInfo) -> list[BreakdownRow]
     rows = await queries.aggregate(f, tz, by, CONDITIONS, DAYS)
     labels = await queries.labels(by, [row["key"] for row in rows])
     return [BreakdownRow(**figures_of(row), key=row["key"], label=labels[row["key"]]) for row in rows]
+
+
+# What the public may read of a summary: counts and ratios of the province, which name no one.
+PUBLIC_DISPLAY = ("received", "handled", "handled_ratio", "satisfaction", "sentence")
+
+
+def public_figures(figures: Summary) -> PublicStats:
+    """The province-wide figures as published without sign-in (API and public pages)."""
+    return PublicStats(
+        period=figures.period,
+        received=figures.received,
+        handled=figures.handled,
+        handled_ratio=figures.handled_ratio,
+        satisfaction_ratio=figures.satisfaction_ratio,
+        ratings=figures.ratings,
+        display={name: getattr(figures.display, name) for name in PUBLIC_DISPLAY},
+    )
 
 
 def period_of(f: StatsFilter, tz: ZoneInfo) -> Period:

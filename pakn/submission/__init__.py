@@ -10,10 +10,12 @@ from pakn.submission.intake import (
     FormLimits,
     Intake,
     Upload,
+    checked_key,
     idempotency_key,
     inspect_all,
     read_form,
     read_submission,
+    read_uploads,
 )
 from pakn.submission.schemas import (
     AttachmentOut,
@@ -67,6 +69,7 @@ __all__ = [
     "attachment_of",
     "attachment_view",
     "categories_by_code",
+    "checked_key",
     "expire_idempotency_records",
     "find_by_code",
     "history",
@@ -78,5 +81,6 @@ __all__ = [
     "rate",
     "read_form",
     "read_submission",
+    "read_uploads",
     "track",
 ]

@@ -172,6 +172,21 @@ async def _payload_bytes(parts: list[Any], limit: int) -> bytes:
     return str(part).encode()
 
 
+async def read_uploads(items: list[Any], limits: Limits) -> tuple[Upload, ...]:
+    """The files of a form's file field, each within the size limit, at most
+    `max_attachments`; a browser's empty part (no file chosen) is no file."""
+    files = [item for item in items if not _no_file(item)]
+    check_count(len(files), limits)
+    return tuple([await _upload(index, item, limits) for index, item in enumerate(files)])
+
+
+def _no_file(item: Any) -> bool:
+    """An empty part: a browser's file input left empty (no name, no bytes), or a blank value."""
+    if isinstance(item, UploadFile):
+        return not item.filename and not item.size
+    return isinstance(item, str) and item == ""
+
+
 async def _upload(index: int, item: Any, limits: Limits) -> Upload:
     field = f"attachments[{index}]"
     if not isinstance(item, UploadFile):
@@ -197,13 +212,18 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 
 def idempotency_key(request: Request, data: FeedbackCreate, max_length: int) -> str | None:
     key = request.headers.get(IDEMPOTENCY_HEADER)
+    if (key is None or key.strip() == "") and data.channel == "mobile":
+        raise bad_request(
+            "Ứng dụng di động phải gửi tiêu đề Idempotency-Key để gửi lại an toàn.",
+            "The mobile app must send an Idempotency-Key header so that retries are safe.",
+            "idempotency-key-missing",
+        )
+    return checked_key(key, max_length)
+
+
+def checked_key(key: str | None, max_length: int) -> str | None:
+    """An idempotency key as sent (header or form field): None when blank, 400 when unusable."""
     if key is None or key.strip() == "":
-        if data.channel == "mobile":
-            raise bad_request(
-                "Ứng dụng di động phải gửi tiêu đề Idempotency-Key để gửi lại an toàn.",
-                "The mobile app must send an Idempotency-Key header so that retries are safe.",
-                "idempotency-key-missing",
-            )
         return None
     key = key.strip()
     if len(key) > max_length or not key.isascii() or not key.isprintable():

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from pakn.accounts import apikeys
 from pakn.domain.roles import Role
 from pakn.models import Agency, Feedback
-from pakn.open311 import apikeys
 from tests.e2e.workflow_helpers import act, citizen_submits
 from tests.factories import feedback_body, new_key
 from tests.staff import Staff, make_staff

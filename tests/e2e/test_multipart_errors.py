@@ -11,8 +11,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from pakn.accounts import apikeys
 from pakn.models import Feedback
-from pakn.open311 import apikeys
 from tests.factories import feedback_body, new_key, png_bytes
 
 URL = "/api/v1/feedback"

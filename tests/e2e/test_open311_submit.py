@@ -11,9 +11,9 @@ import httpx
 import pytest
 from PIL import Image
 
+from pakn.accounts import apikeys
 from pakn.domain.status import Status
 from pakn.models import ApiClient, Attachment, Feedback, FeedbackEvent
-from pakn.open311 import apikeys
 from tests.factories import jpeg_with_gps
 
 URL = "/open311/v2/requests"

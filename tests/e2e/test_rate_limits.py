@@ -25,10 +25,10 @@ import redis.asyncio
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
+from pakn.accounts import apikeys
 from pakn.app import create_app
 from pakn.core.ratelimit import Door
 from pakn.models import Feedback
-from pakn.open311 import apikeys
 from pakn.settings import DoorLimits, RateLimitConfig, Settings
 from tests.factories import feedback_body, new_key, publish_answer
 

@@ -17,10 +17,10 @@ from asgi_lifespan import LifespanManager
 from PIL import Image
 from starlette.applications import Starlette
 
+from pakn.accounts import apikeys
 from pakn.app import create_app
 from pakn.attachments.budget import UploadBudget
 from pakn.models import Attachment, Feedback
-from pakn.open311 import apikeys
 from pakn.settings import Limits, Settings
 from tests import upload_gate
 from tests.factories import GPS_IFD, feedback_body, jpeg_with_gps, new_key, png_bytes
