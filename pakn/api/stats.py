@@ -19,9 +19,7 @@ from pakn.core.query import read_query, require_order
 from pakn.domain.channels import Channel
 from pakn.domain.roles import Role
 from pakn.stats import (
-    CSV_TYPE,
     GROUPS,
-    XLSX_TYPE,
     Breakdown,
     BreakdownQuery,
     ExportQuery,
@@ -29,12 +27,9 @@ from pakn.stats import (
     PublicStats,
     StatsQuery,
     Summary,
-    filename,
+    export_file,
     service,
-    to_csv,
-    to_xlsx,
 )
-from pakn.text import formatting
 
 READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER)
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
@@ -130,14 +125,9 @@ async def stats_breakdown(request: Request) -> Response:
 async def stats_export(request: Request) -> Response:
     query, f = await _staff_query(request, ExportQuery)
     rows = await service.breakdown(f, query.by, settings_of(request).tz)
-    name = filename(query.start, query.end, query.by, query.format)
-    if query.format == "xlsx":
-        title = f"Thống kê PAKN {formatting.period(query.start, query.end)}"
-        content, media_type = to_xlsx(rows, query.by, title), XLSX_TYPE
-    else:
-        content, media_type = to_csv(rows, query.by), CSV_TYPE
-    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(content, media_type=media_type, headers=headers)
+    file = export_file(rows, query)
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{file.name}"'}
+    return Response(file.content, media_type=file.media_type, headers=headers)
 
 
 @document(

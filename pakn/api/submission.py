@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from pydantic import Field
 from starlette.requests import Request
@@ -11,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pakn.accounts import can_see, staff_from_token
-from pakn.attachments import ACCEPTED_TYPES, storage_of
+from pakn.attachments import ACCEPTED_TYPES, file_response, storage_of
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.http import bearer_token, json_response, read_json
 from pakn.core.i18n import request_language
@@ -165,16 +164,8 @@ async def readable_feedback(request: Request) -> Feedback:
 async def feedback_attachment(request: Request) -> Response:
     feedback = await readable_feedback(request)
     attachment = await attachment_of(feedback, request.path_params["attachment_id"])
-    content = await storage_of(request).read(attachment.storage_key)
-    return Response(
-        content,
-        media_type=attachment.content_type,
-        headers={
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f"inline; filename*=UTF-8''{quote(attachment.filename, safe='')}",
-        },
-    )
+    storage = storage_of(request)
+    return await file_response(storage, attachment.storage_key, attachment.content_type, attachment.filename)
 
 
 @document(

@@ -20,7 +20,6 @@ from pakn.core.problems import Problem
 from pakn.core.query import PageQuery, read_query
 from pakn.core.validation import parse_model, parse_tagged
 from pakn.domain.roles import Role
-from pakn.intelligence import is_pending
 from pakn.submission import FeedbackCreated
 from pakn.submission import service as submission
 from pakn.workflow import (
@@ -37,7 +36,6 @@ from pakn.workflow import (
     perform_many,
     service,
     spam_reply,
-    staff_view,
 )
 from pakn.workflow import reject_spam as reject_spam_from
 
@@ -81,15 +79,13 @@ async def detail_reply(request: Request, feedback: Feedback, user: StaffUser, st
         return str(request.url_for("feedback_attachment", code=item.tracking_code, attachment_id=str(attachment.id)))
 
     settings = settings_of(request)
-    view = staff_view(
+    view = await service.staff_detail(
         feedback,
         user,
-        *await service.files_and_supplements(feedback.id),
         tz=settings.tz,
         review_required=settings.workflow.review_required,
         attachment_url=attachment_url,
         now=now_of(request),
-        assessment_pending=await is_pending(feedback.id),
     )
     return json_response(view, status_code, {"ETag": service.etag(feedback.version), "Cache-Control": "no-store"})
 

@@ -13,10 +13,11 @@ from pakn.attachments.inspect import (
     too_many_attachments,
 )
 from pakn.attachments.orphans import sweep_orphans
-from pakn.attachments.storage import LocalStorage, Storage, new_key, storage_of
+from pakn.attachments.storage import LocalStorage, Storage, file_response, new_key, storage_of
 from pakn.attachments.stored import storing
 
 __all__ = [
+    "file_response",
     "ACCEPTED_TYPES",
     "CleanFile",
     "LocalStorage",

@@ -16,13 +16,19 @@ from pakn.accounts import agency_scope
 from pakn.accounts import service as accounts
 from pakn.console.charts import Bar, TrendPoint, bar_chart, trend_chart
 from pakn.console.pages import render, security_headers
-from pakn.console.queue import CHANNEL_LABELS
 from pakn.console.session import staff_page
 from pakn.core.deps import now_of, settings_of
 from pakn.core.query import read_query, require_order
+from pakn.domain.channels import CHANNEL_LABELS
 from pakn.domain.roles import Role
 from pakn.reference import service as reference
-from pakn.stats import CSV_TYPE, XLSX_TYPE, BreakdownRow, ExportQuery, StatsQuery, filename, service, to_csv, to_xlsx
+from pakn.stats import (
+    BreakdownRow,
+    ExportQuery,
+    StatsQuery,
+    export_file,
+    service,
+)
 from pakn.text import formatting
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
@@ -107,18 +113,13 @@ async def stats_export(request: Request, user: StaffUser) -> Response:
     """GET /api/v1/stats/export for a signed-in browser: the same file, the same headers."""
     query, f = await _filter_of(request, user, ExportQuery)
     rows = await service.breakdown(f, query.by, settings_of(request).tz)
-    name = filename(query.start, query.end, query.by, query.format)
-    if query.format == "xlsx":
-        title = f"Thống kê PAKN {formatting.period(query.start, query.end)}"
-        content, media_type = to_xlsx(rows, query.by, title), XLSX_TYPE
-    else:
-        content, media_type = to_csv(rows, query.by), CSV_TYPE
+    file = export_file(rows, query)
     headers = {
         **security_headers(request),
         **PRIVATE,
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{file.name}"',
     }
-    return Response(content, media_type=media_type, headers=headers)
+    return Response(file.content, media_type=file.media_type, headers=headers)
 
 
 routes = [

@@ -16,7 +16,7 @@ from pakn.console.session import staff_page
 from pakn.core.deps import now_of, settings_of
 from pakn.core.pagination import parse_limit
 from pakn.core.query import read_query
-from pakn.domain.channels import Channel
+from pakn.domain.channels import CHANNEL_LABELS
 from pakn.domain.roles import Role
 from pakn.domain.status import HANDLED, STAFF_LABELS, Status
 from pakn.reference import service as reference
@@ -26,14 +26,6 @@ if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import StaffUser
 
 READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER, Role.ADMIN)
-CHANNEL_LABELS = {
-    Channel.MOBILE: "Ứng dụng",
-    Channel.WEB: "Cổng thông tin",
-    Channel.HOTLINE: "Đường dây nóng",
-    Channel.EMAIL: "Thư điện tử",
-    Channel.LETTER: "Thư",
-    Channel.COUNTER: "Trực tiếp",
-}
 
 
 @staff_page(*READERS)

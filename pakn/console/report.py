@@ -22,20 +22,20 @@ from starlette.routing import Route
 
 from pakn.accounts import can_see
 from pakn.accounts import service as accounts
-from pakn.attachments import storage_of
+from pakn.attachments import file_response, storage_of
 from pakn.console.pages import redirect, render
-from pakn.console.queue import CHANNEL_LABELS, READERS
+from pakn.console.queue import READERS
 from pakn.console.session import posted, staff_page
 from pakn.core.deps import now_of, settings_of
 from pakn.core.problems import Problem
 from pakn.core.validation import parse_tagged
+from pakn.domain.channels import CHANNEL_LABELS
 from pakn.domain.roles import Role
 from pakn.domain.status import STAFF_LABELS, Status
 from pakn.domain.workflow import Action
-from pakn.intelligence import is_pending
 from pakn.reference import service as reference
 from pakn.submission import attachment_of
-from pakn.workflow import ActionRequest, event_view, service, staff_view
+from pakn.workflow import ActionRequest, event_view, service
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import Attachment, Feedback, StaffUser
@@ -147,15 +147,13 @@ def file_url(item: Feedback, attachment: Attachment) -> str:
 async def report_context(request: Request, feedback: Feedback, user: StaffUser) -> dict[str, Any]:
     """What the page shows: the API's staff view, the history, the names of codes."""
     settings, now = settings_of(request), now_of(request)
-    view = staff_view(
+    view = await service.staff_detail(
         feedback,
         user,
-        *await service.files_and_supplements(feedback.id),
         tz=settings.tz,
         review_required=settings.workflow.review_required,
         attachment_url=file_url,
         now=now,
-        assessment_pending=await is_pending(feedback.id),
     )
     events = await service.events_after(feedback.id, None, EVENTS_SHOWN + 1)
     categories = await reference.list_categories(active_only=False)
@@ -210,16 +208,8 @@ async def report_page(request: Request, user: StaffUser) -> Response:
 async def report_file(request: Request, user: StaffUser) -> Response:
     feedback = await service.visible_feedback(request.path_params["id"], user)
     attachment = await attachment_of(feedback, request.path_params["attachment_id"])
-    content = await storage_of(request).read(attachment.storage_key)
-    return Response(
-        content,
-        media_type=attachment.content_type,
-        headers={
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f"inline; filename*=UTF-8''{quote(attachment.filename, safe='')}",
-        },
-    )
+    storage = storage_of(request)
+    return await file_response(storage, attachment.storage_key, attachment.content_type, attachment.filename)
 
 
 def version_of(form: FormData) -> int:

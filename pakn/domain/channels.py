@@ -24,3 +24,15 @@ class Priority(StrEnum):
     URGENT = "urgent"
     NORMAL = "normal"
     COMPLEX = "complex"
+
+
+# How each channel reads, in the figures and on the console.
+CHANNEL_LABELS = {
+    Channel.MOBILE: "Ứng dụng di động",
+    Channel.WEB: "Cổng thông tin điện tử",
+    Channel.HOTLINE: "Đường dây nóng",
+    Channel.EMAIL: "Thư điện tử",
+    Channel.LETTER: "Thư gửi qua bưu điện",
+    Channel.COUNTER: "Trực tiếp tại bộ phận tiếp nhận",
+    Channel.OPEN311: "Ứng dụng kết nối (Open311)",
+}

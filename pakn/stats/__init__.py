@@ -3,7 +3,7 @@
 Other packages use what this module names (or the `service` module), never the
 other modules: an import-linter contract in pyproject.toml holds them to it."""
 
-from pakn.stats.export import CSV_TYPE, GROUP_HEADERS, XLSX_TYPE, filename, to_csv, to_xlsx
+from pakn.stats.export import CSV_TYPE, GROUP_HEADERS, XLSX_TYPE, export_file, filename, to_csv, to_xlsx
 from pakn.stats.queries import labels
 from pakn.stats.schemas import (
     GROUPS,
@@ -18,6 +18,7 @@ from pakn.stats.schemas import (
 )
 
 __all__ = [
+    "export_file",
     "Breakdown",
     "BreakdownQuery",
     "BreakdownRow",

@@ -18,13 +18,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pakn.stats.schemas import BreakdownRow
+from pakn.stats.schemas import BreakdownRow, ExportQuery
+from pakn.text import formatting
 
 BOM = "\ufeff"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -109,3 +111,19 @@ def filename(start: date | None, end: date | None, by: str, extension: str) -> s
     first = start.isoformat() if start else "tu-dau"
     last = (end - timedelta(days=1)).isoformat() if end else "den-nay"
     return f"thong-ke-pakn_{first}_{last}_theo-{GROUP_HEADERS[by][2]}.{extension}"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    media_type: str
+    name: str
+
+
+def export_file(rows: list[BreakdownRow], query: ExportQuery) -> ExportFile:
+    """The breakdown as the file asked for (CSV or XLSX), and its download name."""
+    name = filename(query.start, query.end, query.by, query.format)
+    if query.format == "xlsx":
+        title = f"Thống kê PAKN {formatting.period(query.start, query.end)}"
+        return ExportFile(to_xlsx(rows, query.by, title), XLSX_TYPE, name)
+    return ExportFile(to_csv(rows, query.by), CSV_TYPE, name)

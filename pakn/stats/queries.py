@@ -29,20 +29,11 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 
-from pakn.domain.channels import Channel
+from pakn.domain.channels import CHANNEL_LABELS, Channel
 from pakn.models import AdminUnit, Agency, Category
 from pakn.models.spam import SPAM
 from pakn.stats.filters import StatsFilter
 
-CHANNEL_LABELS = {
-    Channel.MOBILE: "Ứng dụng di động",
-    Channel.WEB: "Cổng thông tin điện tử",
-    Channel.HOTLINE: "Đường dây nóng",
-    Channel.EMAIL: "Thư điện tử",
-    Channel.LETTER: "Thư gửi qua bưu điện",
-    Channel.COUNTER: "Trực tiếp tại bộ phận tiếp nhận",
-    Channel.OPEN311: "Ứng dụng kết nối (Open311)",
-}
 NO_KEY = {
     "agency": "Chưa giao đơn vị",
     "category": "Chưa phân loại lĩnh vực",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -23,10 +24,13 @@ from pakn.domain.workflow import (
     next_status,
     system_next_status,
 )
+from pakn.intelligence import is_pending
 from pakn.mail import notify_citizen
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.workflow.commands import Command
 from pakn.workflow.effects import Details, effect_of
+from pakn.workflow.schemas import FeedbackStaff
+from pakn.workflow.views import AttachmentUrl, staff_view
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
 PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND})
@@ -153,6 +157,31 @@ async def files_and_supplements(feedback_id: int) -> tuple[list[Attachment], lis
     files = await Attachment.filter(feedback_id=feedback_id).order_by("id")
     supplements = await Supplement.filter(feedback_id=feedback_id).order_by("id")
     return files, supplements
+
+
+async def staff_detail(
+    feedback: Feedback,
+    user: StaffUser,
+    *,
+    tz: ZoneInfo,
+    review_required: bool,
+    attachment_url: AttachmentUrl,
+    now: datetime,
+) -> FeedbackStaff:
+    """One report as staff see it (API and console): its files, the citizen's
+    supplements, and whether the triage assessment is still running."""
+    files, supplements = await files_and_supplements(feedback.id)
+    return staff_view(
+        feedback,
+        user,
+        files,
+        supplements,
+        tz=tz,
+        review_required=review_required,
+        attachment_url=attachment_url,
+        now=now,
+        assessment_pending=await is_pending(feedback.id),
+    )
 
 
 async def events_after(feedback_id: int, after: int | None, limit: int) -> list[FeedbackEvent]:
