@@ -14,6 +14,7 @@ from pakn.models.fields import UtcDatetimeField
 
 if TYPE_CHECKING:  # the related models, for the relations' types only
     from pakn.models.accounts import Agency, ApiClient, StaffUser
+    from pakn.models.devices import Device
     from pakn.models.reference import AdminUnit, Category
 
 
@@ -46,6 +47,18 @@ class Feedback(Model):
     contact_email = fields.CharField(max_length=254, null=True)
     is_anonymous = fields.BooleanField(default=True)
     device_id = fields.CharField(max_length=200, null=True)
+    # The registered device that submitted (Authorization: Device ...), for "my
+    # reports" and push; `device_id` above is only what a client says it is.
+    app_device: fields.ForeignKeyNullableRelation[Device] = fields.ForeignKeyField(
+        "models.Device", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    app_device_id: int | None
+    # The channels the citizen accepted at submission (email, push, webpush, sms, zns).
+    notify: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # The last change the citizen's history shows, and when the citizen's device last
+    # read the report: "unread" in my reports is the first after the second.
+    public_changed_at: datetime | None = UtcDatetimeField(null=True)
+    citizen_read_at: datetime | None = UtcDatetimeField(null=True)
     # The address the report came from (behind a trusted proxy, the forwarded
     # one): staff-only, for rejecting a flood of spam from one source.
     client_address = fields.CharField(max_length=64, null=True)
@@ -117,6 +130,7 @@ class Feedback(Model):
             ("status", "due_soon_at"),
             ("handled_at",),
             ("device_id", "created_at"),
+            ("app_device_id", "id"),
             ("client_address", "created_at"),
         )
 

@@ -34,13 +34,18 @@ class DeadlineNotice(Model):
 
 
 class OutboxMessage(Model):
-    """An e-mail written in the same transaction as the change that causes it,
-    sent after commit. `dedupe_key` names the message (e.g. the digest of one
-    agency for one week) so that it can be queued once only."""
+    """A message written in the same transaction as the change that causes it,
+    sent after commit: an e-mail, or a push, SMS or Zalo message (`channel`).
+    `dedupe_key` names the message (e.g. the digest of one agency for one week,
+    one channel's notice of one change) so that it can be queued once only."""
 
     id = fields.BigIntField(primary_key=True)
     dedupe_key = fields.CharField(max_length=255, unique=True)
     kind = fields.CharField(max_length=32)
+    channel = fields.CharField(max_length=10, default="email")  # email | push | webpush | sms | zns
+    # Beyond e-mail: recipients are device public ids (push, webpush) or phone numbers;
+    # the payload keeps the locale and the data a provider needs (pakn.notify.Notice).
+    payload: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     recipients: fields.JSONField[list[str]] = fields.JSONField()
     subject = fields.CharField(max_length=500)
     body_text = fields.TextField()
@@ -56,7 +61,7 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "next_attempt_at"), ("channel", "status"))
 
 
 class DeferredTask(Model):
