@@ -68,6 +68,9 @@ from pakn.settings.sections import (
     MailConfig as MailConfig,
 )
 from pakn.settings.sections import (
+    NotifyConfig as NotifyConfig,
+)
+from pakn.settings.sections import (
     RateLimitConfig as RateLimitConfig,
 )
 from pakn.settings.sections import (
@@ -146,6 +149,7 @@ class Settings(BaseSettings):
     rate_limits: RateLimitConfig = RateLimitConfig()
     workflow: WorkflowConfig = WorkflowConfig()
     mail: MailConfig = MailConfig()
+    notify: NotifyConfig = NotifyConfig()
     calendar: CalendarConfig = CalendarConfig()
     deadlines: DeadlinesConfig = DeadlinesConfig()
     scheduler: SchedulerConfig = SchedulerConfig()

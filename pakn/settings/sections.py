@@ -172,6 +172,16 @@ class MailConfig(_Strict):
     timeout_seconds: float = Field(30, gt=0)
 
 
+# The citizen's channels besides e-mail (issue 14); each provider has its own table.
+NotifyChannel = Literal["push", "webpush", "sms", "zns"]
+
+
+class NotifyConfig(_Strict):
+    # The channels this province offers; a citizen can accept only these. E-mail is
+    # always offered (to a citizen who gives an address).
+    channels: list[NotifyChannel] = []
+
+
 class AdminUnitsConfig(_Strict):
     # Province codes in use by this deployment; empty means the whole country.
     provinces: list[str] = []
