@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from pakn.core.deps import settings_of
 from pakn.core.problems import Problem
+from pakn.domain.tracking import CODE_SHAPE
 from pakn.mail import moment
 from pakn.text import formatting as fmt
 
@@ -35,6 +36,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(count=fmt.count, percent=fmt.percent, day=fmt.day, moment=moment)
+    env.globals.update(code_shape=CODE_SHAPE)
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from pakn.console import admin, bulk, figures, public, queue, report, sign_in, static_files
+from pakn.console import admin, bulk, figures, public, public_form, public_track, queue, report, sign_in, static_files
 
 routes: list[BaseRoute] = [
     *sign_in.routes,
@@ -14,5 +14,7 @@ routes: list[BaseRoute] = [
     *figures.routes,
     *admin.routes,
     *public.routes,
+    *public_form.routes,
+    *public_track.routes,
     *static_files.routes,
 ]

@@ -15,6 +15,8 @@ CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 CODE_LENGTH = 7
 PREFIX = "PAKN"
+# How a code looks, for the people who type one (placeholders, error messages).
+CODE_SHAPE = f"{PREFIX}-NNNN-{'X' * CODE_LENGTH}"
 
 
 def new_tracking_code(now: datetime) -> str:
