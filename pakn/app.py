@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from pakn import __version__
 from pakn.accounts.service import sync_agencies
-from pakn.api import accounts, health, queue, reference, stats, submission
+from pakn.api import accounts, devices, health, queue, reference, stats, submission
 from pakn.api import workflow as triage
 from pakn.attachments import LocalStorage, upload_budget
 from pakn.console.site import routes as console_routes
@@ -38,6 +38,7 @@ def api_routes() -> list[BaseRoute]:
         *health.routes,
         *reference.routes,
         *submission.routes,
+        *devices.routes,
         *accounts.routes,
         *queue.routes,
         *triage.routes,

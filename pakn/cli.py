@@ -18,6 +18,7 @@ from pakn.commands.console import RAW, database_ready, fail, load_settings, log_
 from pakn.commands.intelligence import add_triage_commands
 from pakn.commands.mail import add_mail_commands
 from pakn.commands.open311 import add_apikey_commands
+from pakn.commands.outbox import add_outbox_commands
 from pakn.commands.scheduler import add_scheduler_commands
 from pakn.commands.stats import add_stats_command
 from pakn.core.observability import configure_logging
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_apikey_commands(commands)
     add_stats_command(commands)
     add_mail_commands(commands)
+    add_outbox_commands(commands)
     add_scheduler_commands(commands)
     add_triage_commands(commands)
     return parser

@@ -41,6 +41,7 @@ WRITTEN_TABLES = (
     "feedback_event",
     "idempotency_record",
     "feedback",
+    "device",
     "staff_token",
     "staff_user",
     "sign_in_throttle",

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.accounts import can_see, staff_from_token
+from pakn.accounts import can_see, device_of, staff_from_token
 from pakn.attachments import ACCEPTED_TYPES, file_response, storage_of
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.http import bearer_token, json_response, read_json
@@ -49,7 +49,7 @@ from pakn.submission import public_feed as read_public_feed
 from pakn.workflow import add_supplement as supplement_report
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
-    from pakn.models import Attachment, Feedback
+    from pakn.models import Attachment, Device, Feedback
 
 SEARCH_MAX = 200
 FEEDBACK_PATH = "/api/v1/feedback"
@@ -75,6 +75,9 @@ async def view_context(request: Request) -> ViewContext:
     responses={201: FeedbackCreated, 409: None, 429: None},
     headers=["Idempotency-Key"],
     reply_headers=["Location"],
+    # A registered device's credential links the report to it (my reports, push);
+    # a bad one is refused (401), never taken for an anonymous submission.
+    auth="device_optional",
     example={
         "title": "Đường bị ngập nước",
         "content": "Đoạn đường Trần Hưng Đạo bị ngập nước sau mưa, xe máy không đi được.",
@@ -102,12 +105,15 @@ async def view_context(request: Request) -> ViewContext:
 async def create_feedback(request: Request) -> Response:
     settings = settings_of(request)
     received: Intake[FeedbackCreate] = await read_submission(request, settings.limits)
-    await rate_limit(request, Door.SUBMIT, received.data.device_id)
+    device = await device_of(request, now_of(request))
+    # A verified device is counted by its public id; otherwise by what the app claims.
+    await rate_limit(request, Door.SUBMIT, device.public_id if device else received.data.device_id)
     key = idempotency_key(request, received.data, settings.limits.idempotency_key_max_length)
     submission = service.Submission(
         data=received.data,
         idempotency_key=key,
         upload_digests=tuple(upload.digest for upload in received.uploads),
+        device=device,
     )
     # A retry with files is answered before its images are decoded again; without
     # files the unique key on insert detects the retry, one query fewer per submission.
@@ -116,7 +122,12 @@ async def create_feedback(request: Request) -> Response:
         files = await inspect_all(received.uploads, settings.limits)
         outcome = await service.submit(
             service.Submission(
-                submission.data, key, submission.upload_digests, files, client_address=client_address_of(request)
+                submission.data,
+                key,
+                submission.upload_digests,
+                files,
+                client_address=client_address_of(request),
+                device=device,
             ),
             storage=storage_of(request),
             server_key=server_key_of(request),
@@ -130,22 +141,36 @@ async def create_feedback(request: Request) -> Response:
 
 
 @document(
-    summary="Tra cứu phản ánh (Track a report; private with its access token)",
+    summary=(
+        "Tra cứu phản ánh (Track a report; private with its access token or the credential of the device "
+        "that submitted it, which also marks it read)"
+    ),
     responses={200: (FeedbackPublic, FeedbackPrivate), 429: None},
     auth="optional",
 )
 @code_door(Door.LOOKUP)
 async def track_feedback(request: Request) -> Response:
-    view = await track(request.path_params["code"], bearer_token(request), await view_context(request))
+    device = await device_of(request, now_of(request))
+    view = await track(request.path_params["code"], bearer_token(request), await view_context(request), device)
     return json_response(view, headers={"Cache-Control": "private, no-store", "Vary": "Authorization"})
 
 
+async def owner_credentials(request: Request) -> tuple[str | None, Device | None]:
+    """The report's access token (Bearer) or the calling device (Device); 401 without either."""
+    token = bearer_token(request)
+    device = await device_of(request, now_of(request))
+    if token is None and device is None:
+        raise unauthorized()
+    return token, device
+
+
 async def readable_feedback(request: Request) -> Feedback:
-    """The report for its owner's token, or for a staff token within reach."""
+    """The report for its owner's token or device, or for a staff token within reach."""
     token = bearer_token(request)
     found = await staff_from_token(token, now_of(request))
-    if found is None:
-        return await owned_feedback(request.path_params["code"], token)
+    if found is None:  # no credential at all is a 404 here, as a wrong one: the file's existence is not told
+        device = await device_of(request, now_of(request))
+        return await owned_feedback(request.path_params["code"], token, device)
     feedback = await find_by_code(request.path_params["code"])
     if feedback is None or not can_see(found[0], feedback):
         raise not_found()
@@ -176,11 +201,9 @@ async def feedback_attachment(request: Request) -> Response:
 )
 @code_door(Door.RATING)
 async def rate_feedback(request: Request) -> Response:
-    token = bearer_token(request)
-    if token is None:
-        raise unauthorized()
+    token, device = await owner_credentials(request)
     rating = await read_json(request, RatingCreate)
-    feedback = await owned_feedback(request.path_params["code"], token)
+    feedback = await owned_feedback(request.path_params["code"], token, device)
     return json_response(await rate(feedback, rating, now_of(request)), 201)
 
 
@@ -193,10 +216,8 @@ async def rate_feedback(request: Request) -> Response:
 )
 @code_door(Door.SUPPLEMENT)
 async def add_supplement(request: Request) -> Response:
-    token = bearer_token(request)
-    if token is None:
-        raise unauthorized()
-    feedback = await owned_feedback(request.path_params["code"], token)
+    token, device = await owner_credentials(request)
+    feedback = await owned_feedback(request.path_params["code"], token, device)
     limits = settings_of(request).limits
     received = await read_submission(request, limits, SupplementCreate)
     files = await inspect_all(received.uploads, limits)

@@ -1,5 +1,6 @@
-"""`pakn mail status`: how many messages wait, are being sent, were sent or
-failed, and why the failed ones failed. Read-only; exit status 0."""
+"""`pakn mail status`: how many e-mails wait, are being sent, were sent or
+failed, and why the failed ones failed. Read-only; exit status 0. The other
+channels, and e-mail beside them, are `pakn outbox status` (pakn/commands/outbox.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ LABELS = {
     "failed": "lỗi/failed",
 }
 ERROR_WIDTH = 120
+EMAIL = "email"
 
 
 def add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,8 +46,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 async def _status(settings: Settings, limit: int) -> str:
     await db.open_database(settings)
     try:
-        counts = await count_by_status()
-        failed = await failed_messages(limit)
+        counts = await count_by_status(EMAIL)
+        failed = await failed_messages(limit, EMAIL)
     finally:
         await db.close_database()
     return format_status(counts, failed)
@@ -61,7 +63,7 @@ def format_status(counts: dict[str, int], failed: list[OutboxMessage]) -> str:
                 ", ".join(row.recipients),
                 str(row.attempts),
                 row.subject,
-                _one_line(row.last_error or "-"),
+                one_line(row.last_error or "-"),
             )
             for row in failed
         ]
@@ -70,7 +72,7 @@ def format_status(counts: dict[str, int], failed: list[OutboxMessage]) -> str:
     return "\n".join(lines)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= ERROR_WIDTH else flat[: ERROR_WIDTH - 1] + "…"
 

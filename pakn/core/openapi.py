@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from pakn.core.openapi_replies import (
     AUTH_KINDS,
+    DEVICE_SCHEME,
     PROBLEM_SCHEMA,
     REF,
     REQUIRED_REQUEST_HEADERS,
@@ -166,7 +167,7 @@ def build_spec(routes: Iterable[BaseRoute], title: str, version: str, limits: Li
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "device": DEVICE_SCHEME},
         },
     }
 
@@ -315,5 +316,5 @@ def _responses(path: str, contract: Contract, refs: Refs) -> dict[str, Any]:
         responses["200"]["description"] = "File"
         responses["200"]["content"] = {kind: file for kind in contract.binary}
     for status in sorted(errors):
-        responses[str(status)] = error_reply(status)
+        responses[str(status)] = error_reply(status, contract.auth)
     return responses

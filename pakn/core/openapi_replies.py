@@ -36,10 +36,25 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
 
-# Who may call: a public route; a token that only changes the view (`optional`);
-# a report's access token or a staff token (`owner`); any staff token (`staff`);
-# a staff token of the right role (`role`).
-AUTH_KINDS = ("public", "optional", "owner", "staff", "role")
+# Who may call: a public route; a report's access token or its device's
+# credential that only changes the view (`optional`); a registered device's
+# credential that changes what happens, refused when bad (`device_optional`: a
+# submission is linked to it); a report's access token, its device's credential
+# or a staff token (`owner`); a registered device (`device`); any staff token
+# (`staff`); a staff token of the right role (`role`).
+AUTH_KINDS = ("public", "optional", "device_optional", "owner", "device", "staff", "role")
+# `Authorization: Device <device_secret>`, from POST /api/v1/devices.
+DEVICE_SCHEME: dict[str, Any] = {
+    "type": "http",
+    "scheme": "Device",
+    "description": (
+        "Authorization: Device <device_secret> — mã bí mật của thiết bị đã đăng ký (POST /api/v1/devices) / "
+        "the secret of a registered device, given once by POST /api/v1/devices"
+    ),
+}
+# What each kind of route names in the WWW-Authenticate of its 401.
+CHALLENGES = {"device": "^Device", "device_optional": "^Device", "optional": "^(Bearer|Device)"}
+CHALLENGES["owner"] = CHALLENGES["optional"]
 
 RETRY_AFTER = {
     "description": "Số giây chờ trước khi thử lại / seconds to wait before retrying",
@@ -82,7 +97,7 @@ def derived_statuses(
         statuses.add(400)
     if query:
         statuses.add(422)
-    if auth in ("optional", "owner", "staff", "role"):
+    if auth != "public":
         statuses.add(401)
     if auth == "role":
         statuses.add(403)
@@ -97,15 +112,17 @@ def derived_statuses(
     return statuses
 
 
-def error_reply(status: int) -> dict[str, Any]:
-    """A Problem; a 429 always says when to retry, a 503 when the server knows."""
+def error_reply(status: int, auth: str = "public") -> dict[str, Any]:
+    """A Problem; a 429 always says when to retry, a 503 when the server knows,
+    a 401 which credential it wants."""
     reply: dict[str, Any] = {"description": HTTPStatus(status).phrase, "content": PROBLEM_CONTENT}
     if status == 429:
         reply["headers"] = {"Retry-After": RETRY_AFTER | {"required": True}}
     elif status == 503:
         reply["headers"] = {"Retry-After": RETRY_AFTER}
     elif status == 401:
-        reply["headers"] = {"WWW-Authenticate": {"schema": {"type": "string", "pattern": "^Bearer"}}}
+        challenge = CHALLENGES.get(auth, "^Bearer")
+        reply["headers"] = {"WWW-Authenticate": {"schema": {"type": "string", "pattern": challenge}}}
     return reply
 
 
@@ -116,10 +133,16 @@ def success_headers(required: tuple[str, ...]) -> dict[str, Any]:
     return headers
 
 
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "public": [],
+    "optional": [{"bearer": []}, {"device": []}, {}],
+    "device_optional": [{"device": []}, {}],
+    "owner": [{"bearer": []}, {"device": []}],
+    "device": [{"device": []}],
+}
+
+
 def security(auth: str) -> list[dict[str, list[str]]]:
-    """The security requirement: none at all, optional, or a required bearer token."""
-    if auth == "public":
-        return []
-    if auth == "optional":
-        return [{"bearer": []}, {}]
-    return [{"bearer": []}]
+    """The security requirement: none at all, optional, or a required credential
+    (a bearer token unless said otherwise)."""
+    return [dict(item) for item in SECURITY.get(auth, [{"bearer": []}])]

@@ -1,8 +1,9 @@
-"""Rate limits on the public doors: submitting, supplementing, rating, Open311
-and looking reports up by tracking code.
+"""Rate limits on the public doors: submitting, supplementing, rating, Open311,
+looking reports up by tracking code and registering a device.
 
 The doors need no account, so what a client may send is counted per device
-(the app's `device_id`, else an `X-Device-Id` header), per client address (IPv6
+(a registered device's public id when the request carries its credential, else
+the app's `device_id`, else an `X-Device-Id` header), per client address (IPv6
 by its /64) and overall, each with its own limits (`[rate_limits]` in config/defaults.toml).
 Per address is generous and per device strict: behind a carrier-grade NAT one
 address carries thousands of honest phones, while a device id is whatever the
@@ -65,6 +66,7 @@ class Door(StrEnum):
     RATING = "rating"
     OPEN311 = "open311"
     LOOKUP = "lookup"
+    DEVICES = "devices"  # registering a device: per address and overall only
 
 
 class Scope(StrEnum):

@@ -1,4 +1,5 @@
-"""Queueing e-mail: one outbox row per message, named by its dedupe key.
+"""Queueing messages: one outbox row per message and channel (e-mail, push,
+Web Push, SMS, Zalo ZNS), named by its dedupe key.
 
 The row is written in the same transaction as the change that causes the mail,
 so a rolled-back change queues nothing, and the sender delivers it after commit.
@@ -18,6 +19,9 @@ from tortoise.transactions import in_transaction
 from pakn.models import OutboxMessage
 
 MAX_SUBJECT = 500  # the column's length
+EMAIL = "email"
+# Every channel a message may go by: e-mail, and the citizen's others (pakn.notify).
+CHANNELS = (EMAIL, "push", "webpush", "sms", "zns")
 
 
 async def enqueue(
@@ -30,39 +34,57 @@ async def enqueue(
     html: str | None,
     now: datetime,
     connection: BaseDBAsyncClient | None = None,
+    channel: str = EMAIL,
+    payload: dict[str, Any] | None = None,
 ) -> bool:
     """Queue one message unless `dedupe_key` is queued already; True if inserted.
 
-    Pass the caller's transaction as `connection` to queue inside it. The insert
-    runs in a savepoint: a duplicate key rolls back only the savepoint (on
+    Pass the caller's transaction as `connection` to queue inside it."""
+    if not recipients:
+        return False
+    row = message_row(dedupe_key, kind, recipients, subject, text, html, now, channel=channel, payload=payload)
+    return await insert_message(row, connection)
+
+
+async def insert_message(row: dict[str, Any], connection: BaseDBAsyncClient | None = None) -> bool:
+    """Insert a `message_row` unless its key is taken; True if inserted.
+
+    The insert runs in a savepoint: a duplicate key rolls back only the savepoint (on
     PostgreSQL a failed statement would otherwise abort the caller's transaction),
     and a concurrent transaction inserting the same key makes this one wait for
     it and then lose, so the database, not a prior read, decides.
     """
-    if not recipients:
-        return False
     context = connection._in_transaction() if connection is not None else in_transaction()
     try:
         async with context as savepoint:
-            await OutboxMessage.create(
-                using_db=savepoint, **message_row(dedupe_key, kind, recipients, subject, text, html, now)
-            )
+            await OutboxMessage.create(using_db=savepoint, **row)
     except IntegrityError:
         # Only a taken key means "already queued"; any other violation is a bug.
-        if await OutboxMessage.filter(dedupe_key=dedupe_key).using_db(connection).exists():
+        if await OutboxMessage.filter(dedupe_key=row["dedupe_key"]).using_db(connection).exists():
             return False
         raise
     return True
 
 
 def message_row(
-    dedupe_key: str, kind: str, recipients: list[str], subject: str, text: str, html: str | None, now: datetime
+    dedupe_key: str,
+    kind: str,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str | None,
+    now: datetime,
+    *,
+    channel: str = EMAIL,
+    payload: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The fields of a queued message, for `enqueue` and for writers that insert
     the row in a statement of their own (the one-statement submission)."""
     return {
         "dedupe_key": dedupe_key,
         "kind": kind,
+        "channel": channel,
+        "payload": payload,
         "recipients": list(recipients),
         "subject": subject[:MAX_SUBJECT],
         "body_text": text,
@@ -72,19 +94,3 @@ def message_row(
         "next_attempt_at": now.astimezone(UTC),
         "created_at": now.astimezone(UTC),
     }
-
-
-STATUSES = ("queued", "sending", "sent", "failed")
-
-
-async def count_by_status() -> dict[str, int]:
-    """Messages per status, every status present (zero when none)."""
-    counts = dict.fromkeys(STATUSES, 0)
-    for status in STATUSES:
-        counts[status] = await OutboxMessage.filter(status=status).count()
-    return counts
-
-
-async def failed_messages(limit: int) -> list[OutboxMessage]:
-    """The most recent failures first: what an operator looks at."""
-    return await OutboxMessage.filter(status="failed").order_by("-id").limit(limit)

@@ -1,8 +1,14 @@
+"""Devices and the citizen's channels (issue 14): the device table, the report's
+device, accepted channels and read marker, the outbox's channel and payload.
+Reports from before keep being told by e-mail where they gave an address: that
+was the only channel, and it was implied."""
+
 import functools
 from json import dumps, loads
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
+from tortoise.fields.db_defaults import SqlDefault
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
@@ -53,7 +59,10 @@ class Migration(migrations.Migration):
             model_name="Feedback",
             name="notify",
             field=fields.JSONField(
-                default=list, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads
+                default=list,
+                db_default=SqlDefault("'[]'"),
+                encoder=functools.partial(dumps, separators=(",", ":")),
+                decoder=loads,
             ),
         ),
         ops.AddField(
@@ -78,7 +87,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="OutboxMessage",
             name="channel",
-            field=fields.CharField(default="email", max_length=10),
+            field=fields.CharField(default="email", db_default="email", max_length=10),
         ),
         ops.AddField(
             model_name="OutboxMessage",
@@ -88,5 +97,9 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name="OutboxMessage",
             index=Index(fields=["channel", "status"]),
+        ),
+        ops.RunSQL(
+            ["UPDATE feedback SET notify = '[\"email\"]' WHERE contact_email IS NOT NULL AND contact_email <> ''"],
+            reverse_sql="SELECT 1",
         ),
     ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
+from tortoise.fields.db_defaults import SqlDefault
 from tortoise.models import Model
 
 from pakn.domain.channels import Channel, Priority
@@ -54,7 +55,8 @@ class Feedback(Model):
     )
     app_device_id: int | None
     # The channels the citizen accepted at submission (email, push, webpush, sms, zns).
-    notify: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # The database default fills the rows that predate the column (migration 0009).
+    notify: fields.JSONField[list[str]] = fields.JSONField(default=list, db_default=SqlDefault("'[]'"))
     # The last change the citizen's history shows, and when the citizen's device last
     # read the report: "unread" in my reports is the first after the second.
     public_changed_at: datetime | None = UtcDatetimeField(null=True)

@@ -42,7 +42,7 @@ class OutboxMessage(Model):
     id = fields.BigIntField(primary_key=True)
     dedupe_key = fields.CharField(max_length=255, unique=True)
     kind = fields.CharField(max_length=32)
-    channel = fields.CharField(max_length=10, default="email")  # email | push | webpush | sms | zns
+    channel = fields.CharField(max_length=10, default="email", db_default="email")  # email | push | webpush | sms | zns
     # Beyond e-mail: recipients are device public ids (push, webpush) or phone numbers;
     # the payload keeps the locale and the data a provider needs (pakn.notify.Notice).
     payload: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)

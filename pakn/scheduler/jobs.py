@@ -18,7 +18,7 @@ from pakn.attachments import LocalStorage, sweep_orphans
 from pakn.core import context
 from pakn.deadlines import sweep_deadlines
 from pakn.intelligence import current_engine, drain, train
-from pakn.mail import flush_outbox
+from pakn.mail import flush_every_channel
 from pakn.settings import Settings
 from pakn.submission import expire_idempotency_records
 from pakn.weekly import send_weekly_digests
@@ -112,7 +112,7 @@ JOBS: tuple[Job, ...] = (
     Job("deadline-sweep", "Cảnh báo sắp đến hạn, quá hạn / deadline warnings", sweep_deadlines, _every_minutes),
     Job("auto-close", "Tự động đóng, từ chối hồ sơ thiếu / close and expire", auto_close, _daily, catch_up=True),
     Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", send_weekly_digests, _weekly, catch_up=True),
-    Job("outbox-flush", "Gửi thư trong hàng đợi / send queued e-mail", flush_outbox, _every_seconds),
+    Job("outbox-flush", "Gửi thư, thông báo đang chờ / send queued mail, notices", flush_every_channel, _every_seconds),
     Job("triage-assess", "Đánh giá phản ánh mới còn chờ / assess waiting reports", triage_assess, _every_minute),
     Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
     Job("idempotency-expiry", "Xoá khoá gửi trùng cũ / expire idempotency keys", idempotency_expiry, _housekeeping),

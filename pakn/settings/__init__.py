@@ -31,6 +31,8 @@ from pydantic_settings import (
 )
 
 from pakn.settings.open311 import Open311Config
+from pakn.settings.phone import SmsConfig, ZnsConfig
+from pakn.settings.push import FcmConfig, WebPushConfig
 from pakn.settings.sections import (
     AdminUnitsConfig as AdminUnitsConfig,
 )
@@ -150,12 +152,27 @@ class Settings(BaseSettings):
     workflow: WorkflowConfig = WorkflowConfig()
     mail: MailConfig = MailConfig()
     notify: NotifyConfig = NotifyConfig()
+    # The providers of the channels besides e-mail: a table per provider, needed
+    # only when [notify] channels offers its channel.
+    fcm: FcmConfig | None = None
+    webpush: WebPushConfig | None = None
+    sms: SmsConfig | None = None
+    zns: ZnsConfig | None = None
     calendar: CalendarConfig = CalendarConfig()
     deadlines: DeadlinesConfig = DeadlinesConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     triage: TriageConfig = TriageConfig()
     retention: RetentionConfig = RetentionConfig()
     open311: Open311Config = Open311Config()
+
+    @model_validator(mode="after")
+    def _offered_channels_configured(self) -> Settings:
+        providers = {"push": self.fcm, "webpush": self.webpush, "sms": self.sms, "zns": self.zns}
+        tables = {"push": "fcm", "webpush": "webpush", "sms": "sms", "zns": "zns"}
+        missing = [f"[{tables[channel]}]" for channel in self.notify.channels if providers[channel] is None]
+        if missing:
+            raise ValueError(f"notify.channels offers a channel without its provider: set {', '.join(missing)}")
+        return self
 
     @model_validator(mode="after")
     def _deadline_categories_exist(self) -> Settings:

@@ -150,6 +150,9 @@ class RateLimitConfig(_Strict):
         per_device="5/minute;20/hour", per_address="60/minute;600/hour", overall="1200/minute"
     )
     lookup: DoorLimits = DoorLimits(per_device="120/minute", per_address="1200/minute")
+    # Registering a device (POST /api/v1/devices): no device yet, so per address and
+    # overall only. An app registers once per install; a flood must not fill the table.
+    devices: DoorLimits = DoorLimits(per_address="20/minute;200/hour", overall="600/minute")
     # Lookups by tracking code answered 404 (unknown code, wrong token), per address,
     # across lookups, attachments, ratings and supplements: what enumerating codes costs.
     failed_lookups_per_address: RateLimitText = "100/hour"

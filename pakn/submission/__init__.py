@@ -17,7 +17,9 @@ from pakn.submission.intake import (
     read_submission,
     read_uploads,
 )
+from pakn.submission.mine import my_reports
 from pakn.submission.schemas import (
+    NOTICE_CHANNELS,
     AttachmentOut,
     ContactIn,
     FeedbackCreate,
@@ -26,6 +28,9 @@ from pakn.submission.schemas import (
     FeedbackPrivate,
     FeedbackPublic,
     LocationOut,
+    MyReport,
+    MyReportPage,
+    NoticeChannel,
     RatingCreate,
     RatingOut,
     StrictInput,
@@ -45,6 +50,7 @@ from pakn.submission.tracking import (
 from pakn.submission.views import ViewContext, answer_visible, attachment_view, history, location_view
 
 __all__ = [
+    "NOTICE_CHANNELS",
     "AttachmentOut",
     "ContactIn",
     "FeedFilter",
@@ -58,6 +64,9 @@ __all__ = [
     "LocationOut",
     "MULTIPART",
     "MULTIPART_OVERHEAD",
+    "MyReport",
+    "MyReportPage",
+    "NoticeChannel",
     "RatingCreate",
     "RatingOut",
     "StrictInput",
@@ -76,6 +85,7 @@ __all__ = [
     "idempotency_key",
     "inspect_all",
     "location_view",
+    "my_reports",
     "owned_feedback",
     "public_feed",
     "rate",

@@ -14,6 +14,11 @@ from pakn.text.fields import EMAIL, LineStr, LocalizedValueError, TextStr
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{7,18}[0-9]$")
 
+# Where the citizen hears of the report's changes (issue 14): e-mail, push to the
+# app, Web Push to the browser, SMS, Zalo ZNS (pakn/submission/channels.py).
+NoticeChannel = Literal["email", "push", "webpush", "sms", "zns"]
+NOTICE_CHANNELS: tuple[NoticeChannel, ...] = ("email", "push", "webpush", "sms", "zns")
+
 
 class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -67,6 +72,20 @@ class FeedbackCreate(StrictInput):
     channel: Literal["mobile", "web", "hotline", "email"] = "mobile"
     device_id: LineStr | None = Field(None, max_length=200)
     is_public: bool = True
+    # The channels the citizen accepts; left out (or null): push to the device that
+    # submits when it has a push token, else e-mail when given, else none.
+    notify: list[NoticeChannel] | None = Field(
+        None, max_length=len(NOTICE_CHANNELS), json_schema_extra={"uniqueItems": True}
+    )
+
+    @field_validator("notify")
+    @classmethod
+    def _each_once(cls, value: list[NoticeChannel] | None) -> list[NoticeChannel] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise LocalizedValueError(
+                "Mỗi kênh chỉ được chọn một lần.", "Each channel may be chosen once.", code="duplicate_channel"
+            )
+        return value
 
 
 class FeedbackCreated(BaseModel):
@@ -157,6 +176,28 @@ class FeedbackPrivate(FeedbackPublic):
     attachments: list[AttachmentOut]
     rating: RatingOut | None
     contact: ContactIn | None
+    notify: list[str]  # the channels the citizen accepted at submission
+
+
+class MyReport(BaseModel):
+    """A report in its device's list (GET /api/v1/devices/me/feedback)."""
+
+    tracking_code: str
+    title: str
+    status: str
+    status_label: str
+    created_at: datetime
+    deadline: datetime | None
+    deadline_state: StateName | None
+    # The last change the citizen's history shows; `unread` when it came after
+    # the device last read the report (GET /api/v1/feedback/{code} with its credential).
+    public_changed_at: datetime | None
+    unread: bool
+
+
+class MyReportPage(BaseModel):
+    items: list[MyReport]
+    next_cursor: str | None
 
 
 class FeedbackPage(BaseModel):

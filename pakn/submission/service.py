@@ -13,17 +13,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from pakn.attachments import CleanFile, Storage, storing
+from pakn.core import context
 from pakn.core.problems import Problem, conflict, field_problem
 from pakn.deadlines.service import intake_fields
 from pakn.domain import tracking
 from pakn.domain.channels import Channel
 from pakn.domain.status import Status
 from pakn.intelligence import owed_assessment
-from pakn.mail import received_message
+from pakn.mail import received_messages
 from pakn.models import (
     AdminUnit,
     Attachment,
     DeferredTask,
+    Device,
     Feedback,
     FeedbackEvent,
     IdempotencyRecord,
@@ -32,6 +34,7 @@ from pakn.models import (
 )
 from pakn.reference import categories
 from pakn.submission import secrets
+from pakn.submission.channels import Reach, accepted_channels
 from pakn.submission.schemas import FeedbackCreate, FeedbackCreated
 from pakn.submission.write import Row, insert_report
 from pakn.text.normalise import clean
@@ -54,15 +57,22 @@ class Submission:
     media_url: str | None = None
     # Where the request came from (staff-only, for rejecting spam by source).
     client_address: str | None = None
+    # The registered device that sent it (Authorization: Device ...), verified.
+    device: Device | None = None
 
     @cached_property
     def request_hash(self) -> str:
-        canonical = json.dumps(
-            {"payload": self.data.model_dump(mode="json"), "files": list(self.upload_digests)},
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        # Fields new since records were first kept are left out when absent, so that a
+        # retry across an upgrade still matches its record; the device is part of the
+        # request, so another device (or none) reusing the key is a conflict.
+        unset = {"notify"} if self.data.notify is None else set()
+        signed: dict[str, Any] = {
+            "payload": self.data.model_dump(mode="json", exclude=unset),
+            "files": list(self.upload_digests),
+        }
+        if self.device is not None:
+            signed["device"] = self.device.public_id
+        canonical = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -153,6 +163,7 @@ async def _create(
     values = {
         **_feedback_fields(submission.data),
         **_door_fields(submission),
+        **_device_fields(submission, now),
         "client_address": submission.client_address,
         "tracking_code": tracking_code,
         "access_token_hash": secrets.hash_token(token),
@@ -181,10 +192,10 @@ async def _create(
                 {"key": key, "request_hash": submission.request_hash, "response": response, "created_at": now},
             )
         )
-    if submission.data.contact and submission.data.contact.email:
-        message = received_message(Feedback(**values), now)
-        if message is not None:
-            rows.append(Row(OutboxMessage, message, from_report={}))
+    # The "received" notice, one row per channel the citizen accepted.
+    rows.extend(
+        Row(OutboxMessage, message, from_report={}) for message in await received_messages(Feedback(**values), now)
+    )
     async with storing(storage) as stored:
         rows.extend(Row(Attachment, fields) for fields in await stored.save_all(submission.files, now))
         created.id = await insert_report(Feedback, values, rows)
@@ -203,6 +214,27 @@ def _submit_event(entered_by: StaffUser | None, now: datetime) -> Row:
             "created_at": now,
         },
     )
+
+
+def _device_fields(submission: Submission, now: datetime) -> dict[str, Any]:
+    """The device that submits, the channels accepted, and the read marker: the
+    report is "changed" by its receipt and already read by the device that sent it."""
+    device = submission.device
+    reach = Reach(
+        offered=context.settings().notify.channels,
+        contact=submission.data.contact,
+        platform=device.platform if device else None,
+        has_push_token=bool(device and device.push_token),
+    )
+    fields: dict[str, Any] = {
+        "notify": accepted_channels(submission.data.notify, reach),
+        "public_changed_at": now,
+        "citizen_read_at": now if device else None,
+    }
+    if device is not None:
+        # The verified id is the source staff reject spam by, as the limiter counted it.
+        fields |= {"app_device_id": device.id, "device_id": device.public_id}
+    return fields
 
 
 def _door_fields(submission: Submission) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from pakn.core.pagination import ID, Cursor, Instant
 from pakn.core.problems import Problem, conflict, not_found
 from pakn.domain import tracking
 from pakn.domain.publication import PUBLIC_WHERE, is_published, public_text
-from pakn.models import Attachment, Category, Feedback, FeedbackEvent, Rating
+from pakn.models import Attachment, Category, Device, Feedback, FeedbackEvent, Rating
 from pakn.models.search import text_condition
 from pakn.reference import categories
 from pakn.submission import secrets
+from pakn.submission.mine import mark_read
 from pakn.submission.schemas import FeedbackPage, FeedbackPrivate, FeedbackPublic, RatingCreate, RatingOut
 from pakn.submission.views import ViewContext, answer_visible, private_view, public_view
 from pakn.text.fold import compact
@@ -38,25 +39,40 @@ async def find_by_code(raw_code: str) -> Feedback | None:
     return found[0] if found else None
 
 
-async def owned_feedback(raw_code: str, token: str | None) -> Feedback:
-    """The report whose access token this is; 404 for anything else, so that
-    nobody learns whether a code exists."""
+def is_owner(feedback: Feedback, token: str | None, device: Device | None = None) -> bool:
+    """Whether the caller holds the report: its access token, or the credential
+    of the registered device that submitted it."""
+    if device is not None and feedback.app_device_id == device.id:
+        return True
+    return token is not None and secrets.token_matches(token, feedback.access_token_hash)
+
+
+async def owned_feedback(raw_code: str, token: str | None, device: Device | None = None) -> Feedback:
+    """The report whose access token this is, or whose device calls; 404 for
+    anything else, so that nobody learns whether a code exists."""
     feedback = await find_by_code(raw_code)
-    if feedback is None or token is None or not secrets.token_matches(token, feedback.access_token_hash):
+    if feedback is None or not is_owner(feedback, token, device):
         raise not_found()
     return feedback
 
 
-async def track(raw_code: str, token: str | None, ctx: ViewContext) -> FeedbackPrivate | FeedbackPublic:
+async def track(
+    raw_code: str, token: str | None, ctx: ViewContext, device: Device | None = None
+) -> FeedbackPrivate | FeedbackPublic:
+    """The private view for the report's owner (access token, or the device that
+    submitted it: then the report is marked read as of `ctx.now`), the public
+    view for anyone when the report is public, else 404."""
     feedback = await find_by_code(raw_code)
     if feedback is None:
         raise not_found()
     # The lookup apps repeat most: fixed queries, and no rating looked for before
     # there is an answer to rate (rating needs one; a reopened report keeps it).
     events = await rawsql.instances(FeedbackEvent, "feedback_id = ?", [feedback.id])
-    if token is not None and secrets.token_matches(token, feedback.access_token_hash):
+    if is_owner(feedback, token, device):
         attachments = await rawsql.instances(Attachment, "feedback_id = ?", [feedback.id])
         rating = await Rating.get_or_none(feedback_id=feedback.id) if feedback.answer else None
+        if device is not None and feedback.app_device_id == device.id:
+            await mark_read(feedback, ctx.now)
         return private_view(feedback, events, attachments, rating, ctx)
     if is_published(feedback):
         return public_view(feedback, events, ctx)

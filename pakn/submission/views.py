@@ -83,6 +83,7 @@ def private_view(
         if rating
         else None,
         contact=contact,
+        notify=list(feedback.notify or []),
     )
 
 

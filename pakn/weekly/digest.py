@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pakn.core import context
 from pakn.domain.roles import Role
-from pakn.mail import enqueue, render
+from pakn.mail import channel_label, enqueue, render
 from pakn.models import Agency, OutboxMessage, StaffUser
 from pakn.reference.service import vietnamese_sort_key
 from pakn.settings import Settings
@@ -119,9 +119,18 @@ async def queue_province_digest(week: Week, tz: ZoneInfo, now: datetime) -> int:
         "overdue_total": overdue_total,
         "ranking": await ranking(week, tz),
         "trend": trend_points(await figures.trend(week, tz, None, TREND_WEEKS)),
+        "notices": await notices_sent(week, tz),
         "tz": tz,
     }
     return await _queue(key, "digest_province", recipients, subject(week, PROVINCE), values, now)
+
+
+async def notices_sent(week: Week, tz: ZoneInfo) -> list[tuple[str, str]]:
+    """(channel, count) of the citizen notices sent in the week: e-mail and the
+    channels the province offers, and any other that sent some (one since switched off)."""
+    offered = {"email", *context.settings().notify.channels}
+    counts = await figures.notices_sent(week, tz)
+    return [(channel_label(channel), fmt.count(n)) for channel, n in counts.items() if channel in offered or n]
 
 
 async def leader_addresses() -> list[str]:

@@ -17,8 +17,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
-from pakn.models import Feedback
+from pakn.mail import CHANNELS
+from pakn.models import Feedback, OutboxMessage
 from pakn.models.spam import not_spam
 from pakn.stats import BreakdownRow, Summary
 from pakn.stats.service import StatsFilter, breakdown, figures_of, summary
@@ -146,3 +148,15 @@ def _listed(row: Feedback, as_of: datetime) -> Listed:
     # Any part of a day past the deadline counts as a day overdue.
     title = row.title or row.content[:80]
     return Listed(row.tracking_code, title, deadline, max(math.ceil(late), 0), row.agency_id)
+
+
+async def notices_sent(week: Week, tz: ZoneInfo) -> dict[str, int]:
+    """The notices sent to citizens in the week (every channel, e-mail too),
+    per channel, counted in SQL; every channel present, zero when none."""
+    start = datetime.combine(week.start, time.min, tzinfo=tz).astimezone(UTC)
+    end = week.closes_at(tz).astimezone(UTC)  # SQLite compares datetimes as text
+    sent = OutboxMessage.filter(status="sent", kind__startswith="citizen_", sent_at__gte=start, sent_at__lt=end)
+    counts = dict.fromkeys(CHANNELS, 0)
+    for channel, n in await sent.annotate(n=Count("id")).group_by("channel").values_list("channel", "n"):
+        counts[str(channel)] = int(n)
+    return counts

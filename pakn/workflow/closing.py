@@ -3,7 +3,8 @@
 
 - resolved reports, some days after the answer was published → closed;
 - reports still waiting for the citizen's information after the configured
-  working time → rejected as incomplete, and the citizen told by e-mail.
+  working time → rejected as incomplete; the workflow's notice tells the
+  citizen, on every channel accepted, like any rejection (pakn.mail.notices).
 
 Each report is moved in its own transaction with the version it was read at,
 so a staff action in between (or a second run) wins and this one skips.
@@ -15,15 +16,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
 from pakn.core.problems import Problem
 from pakn.deadlines.service import current_policy
 from pakn.domain.status import Status
-from pakn.mail import enqueue
 from pakn.models import Feedback
 from pakn.workflow.commands import Command, Plain, Reject
-from pakn.workflow.service import SYSTEM, AfterMove, perform
+from pakn.workflow.service import SYSTEM, perform
 
 log = logging.getLogger("pakn.deadlines")
 
@@ -74,56 +72,21 @@ async def _reject_incomplete(now: datetime, result: CloseResult) -> None:
     for feedback_id, version, asked_at in waiting:
         if policy.incomplete_after(asked_at) > now:
             continue
-        if await _move(feedback_id, version, move, now, after=_tell_citizen(now)):
+        if await _move(feedback_id, version, move, now):
             result.rejected += 1
         else:
             result.skipped += 1
 
 
-async def _move(feedback_id: int, version: int, move: Command, now: datetime, after: AfterMove | None = None) -> bool:
+async def _move(feedback_id: int, version: int, move: Command, now: datetime) -> bool:
     try:
-        await perform(feedback_id, move, SYSTEM, version, now, after=after)
+        await perform(feedback_id, move, SYSTEM, version, now)
     except Problem:
         return False  # changed since it was read (412) or no longer allowed (409)
     except Exception:
         log.exception("automatic move failed", extra={"feedback_id": feedback_id, "action": move.action})
         return False
     return True
-
-
-def _tell_citizen(now: datetime) -> AfterMove:
-    async def tell(feedback: Feedback, connection: BaseDBAsyncClient) -> None:
-        if not feedback.contact_email:
-            return
-        await enqueue(
-            dedupe_key=f"citizen:{feedback.id}:rejected_incomplete",
-            kind="citizen_rejected",
-            recipients=[feedback.contact_email],
-            subject=f"[PAKN] Phản ánh {feedback.tracking_code} không được tiếp nhận",
-            text=_incomplete_text(feedback),
-            html=None,
-            now=now,
-            connection=connection,
-        )
-
-    return tell
-
-
-def _incomplete_text(feedback: Feedback) -> str:
-    span = _span_text(current_policy().config.reject_incomplete_after)
-    return "\n".join(
-        [
-            f"Kính gửi {feedback.contact_name or 'ông/bà'},",
-            "",
-            f"Phản ánh {feedback.tracking_code} «{feedback.title or feedback.content[:80]}» đã được đề nghị "
-            f"bổ sung thông tin nhưng sau {span} chúng tôi chưa nhận được thông tin bổ sung.",
-            "Vì vậy phản ánh không được tiếp nhận (lý do: thiếu thông tin).",
-            "Ông/bà có thể gửi phản ánh mới với đầy đủ thông tin bất cứ lúc nào.",
-            "",
-            "Thư này do hệ thống PAKN gửi tự động, xin không trả lời thư này.",
-            "",
-        ]
-    )
 
 
 def _span_text(span: str) -> str:

@@ -25,7 +25,7 @@ from pakn.domain.workflow import (
     system_next_status,
 )
 from pakn.intelligence import is_pending
-from pakn.mail import notify_citizen
+from pakn.mail import citizen_event, notify_citizen
 from pakn.models import Attachment, Feedback, FeedbackEvent, StaffUser, Supplement
 from pakn.workflow.commands import Command
 from pakn.workflow.effects import Details, effect_of
@@ -224,9 +224,15 @@ async def perform(
         feedback.status = target
         feedback.version += 1
         feedback.updated_at = now
+        public = action not in PRIVATE_ACTIONS
+        # The change the citizen's view shows: "unread" in my reports, and a notice.
+        notice = citizen_event(action, source, target, public=public)
+        if notice is not None:
+            feedback.public_changed_at = now
         await feedback.save(using_db=connection)
         if target is Status.RESOLVED:
-            await Feedback.filter(duplicate_of_id=feedback.id).using_db(connection).update(answer=feedback.answer)
+            duplicates = Feedback.filter(duplicate_of_id=feedback.id).using_db(connection)
+            await duplicates.update(answer=feedback.answer, public_changed_at=now)
         await FeedbackEvent.create(
             using_db=connection,
             feedback=feedback,
@@ -235,12 +241,12 @@ async def perform(
             to_status=target,
             note=move.note,
             details={key: value for key, value in details.items() if value is not None} or None,
-            is_public=action not in PRIVATE_ACTIONS,
+            is_public=public,
             actor_user=actor.user,
             actor=actor.user.username if actor.user else None,
             created_at=now,
         )
-        await notify_citizen(feedback, action, target, details, now, connection)
+        await notify_citizen(feedback, notice, details, now, connection)
         if after is not None:
             await after(feedback, connection)
     return Moved(feedback, details)

@@ -133,6 +133,15 @@ async def _filled(client: httpx.AsyncClient, path: str) -> str:
     return re.sub(r"\{[^}]+\}", str(created["id"]), path)
 
 
+async def caller(client: httpx.AsyncClient, path: str, admin: Staff) -> dict[str, str]:
+    """Who reads the list: a registered device for its own lists (issue 14), else the admin."""
+    if not path.startswith(API + "devices/"):
+        return admin.headers
+    registered = await client.post(API + "devices", json={"platform": "android"})
+    assert registered.status_code == 201, registered.text
+    return {"Authorization": f"Device {registered.json()['device_secret']}"}
+
+
 def assert_problem(response: httpx.Response, statuses: tuple[int, ...], what: object) -> None:
     assert response.status_code in statuses, (what, response.status_code, response.text[:300])
     assert response.headers["content-type"] == PROBLEM, what
@@ -146,17 +155,18 @@ async def test_every_cursor_and_limit_shape_on_every_paged_list_is_a_400_problem
     routes = query_routes(await spec_of(client))
     paged = sorted(path for path, names in routes.items() if {"cursor", "limit"} <= set(names))
     assert {"/api/v1/feedback/public", "/api/v1/staff/feedback", "/api/v1/staff/feedback/{id}/events",
-            "/api/v1/admin/users"} <= set(paged)  # fmt: skip
+            "/api/v1/admin/users", "/api/v1/devices/me/feedback"} <= set(paged)  # fmt: skip
     ran = 0
     for path in paged:
         url = await _filled(client, path)
+        headers = await caller(client, path, admin)
         for name, cursor in CURSORS.items():
-            response = await client.get(url, params={"cursor": cursor}, headers=admin.headers)
+            response = await client.get(url, params={"cursor": cursor}, headers=headers)
             assert_problem(response, (400,), (path, name))
             assert response.json()["type"].endswith("/bad-cursor"), (path, name)
             ran += 1
         for name, limits in LIMITS.items():
-            response = await client.get(url, params=[("limit", value) for value in limits], headers=admin.headers)
+            response = await client.get(url, params=[("limit", value) for value in limits], headers=headers)
             assert_problem(response, (400,), (path, name))
             expected = "/repeated-parameter" if len(limits) > 1 else "/bad-limit"
             assert response.json()["type"].endswith(expected), (path, name)
@@ -164,7 +174,7 @@ async def test_every_cursor_and_limit_shape_on_every_paged_list_is_a_400_problem
         for cursor in CURSORS.values():
             for limits in LIMITS.values():
                 params = [("cursor", cursor), *(("limit", value) for value in limits)]
-                assert_problem(await client.get(url, params=params, headers=admin.headers), (400, 422), path)
+                assert_problem(await client.get(url, params=params, headers=headers), (400, 422), path)
                 ran += 1
     assert ran == len(paged) * (len(CURSORS) + len(LIMITS) + len(CURSORS) * len(LIMITS))
 
@@ -179,16 +189,17 @@ async def test_every_list_refuses_unknown_and_repeated_parameters_and_reads_blan
     ran = 0
     for path, names in routes.items():
         url = await _filled(client, path)
+        headers = await caller(client, path, admin)
         documented = spec["paths"][path]["get"]["responses"]  # each refusal's status is in the contract
-        unknown = await client.get(url, params={"colour": "red"}, headers=admin.headers)
+        unknown = await client.get(url, params={"colour": "red"}, headers=headers)
         assert_problem(unknown, (422,), (path, "unknown"))
         assert [error["field"] for error in unknown.json()["errors"]] == ["colour"], path
         assert "422" in documented, path
         ran += 1
         for name in names:
-            blank = await client.get(url, params={name: ""}, headers=admin.headers)
+            blank = await client.get(url, params={name: ""}, headers=headers)
             assert blank.status_code == 200, (path, name, blank.text[:300])
-            twice = await client.get(url, params=[(name, ""), (name, "")], headers=admin.headers)
+            twice = await client.get(url, params=[(name, ""), (name, "")], headers=headers)
             if (path, name) == ("/api/v1/staff/feedback", "status"):
                 assert twice.status_code == 200  # documented: may be repeated
             else:
@@ -196,7 +207,7 @@ async def test_every_list_refuses_unknown_and_repeated_parameters_and_reads_blan
                 assert [error["field"] for error in twice.json()["errors"]] == [name], (path, name)
                 assert "400" in documented, path
             for value in VALUES:
-                odd = await client.get(url, params={name: value}, headers=admin.headers)
+                odd = await client.get(url, params={name: value}, headers=headers)
                 assert odd.status_code < 500, (path, name, value[:20], odd.text[:300])
                 if odd.status_code >= 400:
                     assert_problem(odd, (400, 404, 422), (path, name, value[:20]))

@@ -1,6 +1,7 @@
 """E-mail to the citizen, queued in the transaction of the change: received,
-more information requested, answered; nothing when the change fails or the
-citizen gave no address."""
+each step the citizen's history shows, more information requested, answered;
+nothing when the change fails or the citizen gave no address. Every channel:
+tests/integration/test_citizen_notices.py."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ async def test_the_citizen_is_told_the_tracking_code_when_the_report_is_received
     created = await citizen_submits(client)
     [row] = await outbox()
     assert row.kind == "citizen_received" and row.recipients == ["an@example.vn"]
-    assert row.dedupe_key == f"citizen:{created['tracking_code']}:received"
+    assert row.dedupe_key == f"citizen:{created['tracking_code']}:received:v1:email"
     assert row.subject == f"[PAKN] Đã tiếp nhận phản ánh {created['tracking_code']}"
     assert created["tracking_code"] in row.body_text and "Kính gửi Nguyễn Văn An" in row.body_text
     assert created["tracking_code"] in row.body_html and row.body_html.startswith("<!DOCTYPE html>")
@@ -67,7 +68,7 @@ async def test_the_citizen_gets_the_question_and_later_the_published_answer(clie
     await act_ok(client, handler, fid, "start")
     asked = await act_ok(client, handler, fid, "request_info", message="Xin gửi ảnh chụp rõ vị trí ngập.")
     [question] = await outbox("citizen_info_requested")
-    assert question.dedupe_key == f"citizen:{fid}:info_requested:v{asked['version']}"
+    assert question.dedupe_key == f"citizen:{fid}:info_requested:v{asked['version']}:email"
     assert "Xin gửi ảnh chụp rõ vị trí ngập." in question.body_text
     assert "Cống &lt;b&gt;tắc&lt;/b&gt; &amp; ngập" in question.body_html  # autoescaped
     assert "Cống <b>tắc</b> & ngập" in question.body_text  # plain text is not escaped
@@ -78,7 +79,13 @@ async def test_the_citizen_gets_the_question_and_later_the_published_answer(clie
     [answer] = await outbox("citizen_answered")
     assert answer.subject == f"[PAKN] Phản ánh {created['tracking_code']} đã có kết quả xử lý"
     assert "Đã nạo vét cống, đường hết ngập." in answer.body_text and "Đã nạo vét cống" in answer.body_html
-    assert [row.kind for row in await outbox()] == ["citizen_received", "citizen_info_requested", "citizen_answered"]
+    assert [row.kind for row in await outbox()] == [
+        "citizen_received",
+        "citizen_assigned",
+        "citizen_in_progress",
+        "citizen_info_requested",
+        "citizen_answered",
+    ]
 
 
 async def test_an_action_that_fails_after_queueing_queues_nothing(
@@ -98,7 +105,7 @@ async def test_an_action_that_fails_after_queueing_queues_nothing(
     monkeypatch.setattr(triage_service, "notify_citizen", queue_then_fail)
     with pytest.raises(RuntimeError):
         await act(client, handler, fid, "request_info", message="Xin gửi thêm ảnh.")
-    assert [row.kind for row in await outbox()] == ["citizen_received"]
+    assert [row.kind for row in await outbox()] == ["citizen_received", "citizen_assigned", "citizen_in_progress"]
     assert (await Feedback.get(id=fid)).status == "in_progress"
 
 

@@ -7,7 +7,9 @@ document's links (submit → track → rate, queue → report → action, create
 read). Three runs, counted: as an administrator, anonymously, and last the
 three operations that end their own session (log out, re-password or disable
 an account), with a second administrator's token so the first run is not cut
-short. The checks are those of issue 17: no 5xx, and every status code, media
+short. Two more with a registered device's credential (`Authorization: Device`):
+its own operations and the submission and lookup it changes, then unregistering
+with another device's. The checks are those of issue 17: no 5xx, and every status code, media
 type, body and header as the document declares.
 
 Sign-in is fuzzed in the same run without locking anyone out: the server
@@ -58,8 +60,18 @@ SESSION_ENDING = (
     "patch_api_v1_admin_users_user_id",
     "post_api_v1_admin_users_user_id_disable",
 )
+# A registered device's own operations, and those a device credential changes
+# (issue 14): fuzzed with a device's secret, unregistering last with another's.
+DEVICE_OPERATIONS = (
+    "get_api_v1_devices_me",
+    "put_api_v1_devices_me",
+    "get_api_v1_devices_me_feedback",
+    "post_api_v1_feedback",
+    "get_api_v1_feedback_code",
+)
+DEVICE_ENDING = ("delete_api_v1_devices_me",)
 # Every operation of the document: a route added without being fuzzed fails here.
-OPERATION_COUNT = 38
+OPERATION_COUNT = 43
 PASSWORD = "mat-khau-kiem-thu-2026"
 
 
@@ -71,6 +83,7 @@ class Run:
     operations: tuple[str, ...] = ()  # only these, by id; empty: all but `excluded`
     excluded: tuple[str, ...] = SESSION_ENDING
     phases: str = "examples,coverage,fuzzing,stateful"
+    scheme: str = "Bearer"  # of `token`: a staff token, or a device's secret ("Device")
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +109,16 @@ def signed_in(served: Served, username: str, role: str) -> str:
     return token
 
 
+def device_secret(served: Served) -> str:
+    """A device registered for the run, from 127.0.0.1 (not a fuzzer's address)."""
+    reply = httpx.post(
+        f"{served.base_url}/api/v1/devices", json={"platform": "android", "push_token": "fuzz"}, timeout=10
+    )
+    assert reply.status_code == 201, reply.text
+    secret: str = reply.json()["device_secret"]
+    return secret
+
+
 def admin_token(served: Served, username: str) -> str:
     return signed_in(served, username, "admin")
 
@@ -104,7 +127,7 @@ def command(served: Served, run: Run) -> list[str]:
     selection = [f"--include-operation-id={op}" for op in run.operations] or [
         f"--exclude-operation-id={op}" for op in run.excluded
     ]
-    auth = ["--header", f"Authorization: Bearer {run.token}"] if run.token else []
+    auth = ["--header", f"Authorization: {run.scheme} {run.token}"] if run.token else []
     return [
         sys.executable,
         "-m",
@@ -166,6 +189,17 @@ def test_the_served_api_keeps_its_published_contract_on_every_operation(served: 
     ]
     if LONG:  # a viewer meets the 403s; the CI run keeps to the two ends
         runs.append(Run("viewer", signed_in(served, "fuzz-viewer", "viewer"), "192.0.2.13"))
+    runs += [
+        Run("device", device_secret(served), "192.0.2.14", DEVICE_OPERATIONS, scheme="Device"),
+        Run(
+            "device-ending",
+            device_secret(served),
+            "192.0.2.15",
+            DEVICE_ENDING,
+            phases="coverage,fuzzing",
+            scheme="Device",
+        ),
+    ]
     counts, failed = {}, []
     for run in runs:  # all of them, so that one failure does not hide another's
         counts[run.name], report = fuzz(served, run)

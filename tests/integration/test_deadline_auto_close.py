@@ -62,7 +62,7 @@ async def test_a_report_waiting_ten_working_days_for_its_citizen_is_rejected_and
     assert rejected.handled_at == at("2026-03-17", "17:00")
     told = await OutboxMessage.filter(kind="citizen_rejected")
     assert len(told) == 1 and told[0].recipients == ["an@example.vn"]
-    assert report.tracking_code in told[0].subject and "10 ngày làm việc" in told[0].body_text
+    assert report.tracking_code in told[0].subject and "chưa nhận được thông tin bổ sung" in told[0].body_text
     assert await FeedbackEvent.filter(feedback_id=report.id, action="reject").count() == 1
 
 

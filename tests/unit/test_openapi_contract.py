@@ -62,7 +62,33 @@ def test_a_tracked_report_is_documented_in_both_views(spec: dict[str, Any]) -> N
     assert schema == {
         "anyOf": [{"$ref": "#/components/schemas/FeedbackPublic"}, {"$ref": "#/components/schemas/FeedbackPrivate"}]
     }
-    assert op["security"] == [{"bearer": []}, {}]
+    assert op["security"] == [{"bearer": []}, {"device": []}, {}]
+    assert op["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["pattern"] == "^(Bearer|Device)"
+
+
+def test_device_operations_require_the_device_scheme_and_a_submission_may_carry_it(spec: dict[str, Any]) -> None:
+    assert spec["components"]["securitySchemes"]["device"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "Device",
+        "description": "",
+    }
+    ops = operations(spec)
+    for key in (("get", "/api/v1/devices/me"), ("put", "/api/v1/devices/me"), ("delete", "/api/v1/devices/me"),
+                ("get", "/api/v1/devices/me/feedback")):  # fmt: skip
+        assert ops[key]["security"] == [{"device": []}], key
+        assert ops[key]["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["pattern"] == "^Device", key
+    register = ops[("post", "/api/v1/devices")]
+    assert register["security"] == [] and {"201", "422", "429"} <= set(register["responses"])
+    assert set(register["responses"]["201"]["links"]) == {"read", "update", "reports"}
+    submit = ops[("post", "/api/v1/feedback")]
+    assert submit["security"] == [{"device": []}, {}] and "401" in submit["responses"]
+    for key in (
+        ("post", "/api/v1/feedback/{code}/rating"),
+        ("get", "/api/v1/feedback/{code}/attachments/{attachment_id}"),
+    ):
+        assert ops[key]["security"] == [{"bearer": []}, {"device": []}], key
+    notify = spec["components"]["schemas"]["FeedbackCreate"]["properties"]["notify"]
+    assert notify["uniqueItems"] is True
 
 
 def test_reply_headers_are_documented_and_if_match_is_required(spec: dict[str, Any]) -> None:
