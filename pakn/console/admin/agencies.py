@@ -85,7 +85,7 @@ async def create_agency(request: Request, user: StaffUser) -> Response:
     try:
         created = await service.create_agency(parse_model(AgencyCreate, data), now_of(request))
     except Problem as problem:
-        return await agencies_form(request, failure=shown_on_form(problem), values=data)
+        return await agencies_form(request, failure=shown_on_form(problem, request), values=data)
     return redirect(request, f"{AGENCIES}/{created.code}?done=agency-created")
 
 
@@ -96,7 +96,7 @@ async def update_agency(request: Request, user: StaffUser) -> Response:
     try:
         await service.update_agency(code, parse_model(AgencyUpdate, data), now_of(request))
     except Problem as problem:
-        return await agencies_form(request, code, shown_on_form(problem), edit_values=data)
+        return await agencies_form(request, code, shown_on_form(problem, request), edit_values=data)
     return redirect(request, f"{AGENCIES}/{code}?done=agency-updated")
 
 
@@ -106,7 +106,7 @@ async def deactivate_agency(request: Request, user: StaffUser) -> Response:
     try:
         await service.deactivate_agency(code, now_of(request))
     except Problem as problem:  # open reports: 409, with how many
-        return await agencies_form(request, code, shown_on_form(problem))
+        return await agencies_form(request, code, shown_on_form(problem, request))
     return redirect(request, f"{AGENCIES}/{code}?done=agency-deactivated")
 
 

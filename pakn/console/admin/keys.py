@@ -56,7 +56,7 @@ async def create_key(request: Request, user: StaffUser) -> Response:
     try:
         client, key = await create_api_client(name, now_of(request))
     except Problem as problem:
-        return await keys_form(request, failure=shown_on_form(problem), name=name)
+        return await keys_form(request, failure=shown_on_form(problem, request), name=name)
     return await keys_form(request, 201, name=client.name, key=key)
 
 

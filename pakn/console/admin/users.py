@@ -15,6 +15,7 @@ from pakn.accounts import (
     service,
     user_view,
 )
+from pakn.console.language import N_, Language, language_of, translated
 from pakn.console.pages import redirect, render
 from pakn.console.session import posted, staff_page
 from pakn.core.deps import now_of, settings_of
@@ -29,12 +30,15 @@ if TYPE_CHECKING:  # doors use the models' types, never their queries
 from pakn.console.admin.forms import Failure, done_message, optional, shown_on_form, text
 
 USERS = "/console/admin/users"
-USER_CURSOR = Cursor(ID)  # the API's cursor: the last account shown
+USER_CURSOR = Cursor(ID)
+MISMATCH = FieldError(
+    "password_confirm", "mismatch", "Mật khẩu nhập lại không khớp.", "The passwords do not match."
+)  # the API's cursor: the last account shown
 ROLE_LABELS = {
-    Role.ADMIN: "Quản trị viên",
-    Role.COORDINATOR: "Điều phối viên",
-    Role.HANDLER: "Cán bộ xử lý",
-    Role.VIEWER: "Người xem",
+    Role.ADMIN: N_("Quản trị viên"),
+    Role.COORDINATOR: N_("Điều phối viên"),
+    Role.HANDLER: N_("Cán bộ xử lý"),
+    Role.VIEWER: N_("Người xem"),
 }
 
 
@@ -62,17 +66,17 @@ async def users_form(
         users=[user_view(user, tz) for user in users],
         next_url=next_url,
         tz=tz,
-        **await choices(),
+        **await choices(language_of(request)),
         values=values or {"username": "", "role": Role.HANDLER.value, "agency": None, "full_name": "", "email": None},
         failure=failure,
         done=done_message(request),
     )
 
 
-async def choices() -> dict[str, Any]:
+async def choices(lang: Language) -> dict[str, Any]:
     agencies = await service.list_agencies(include_inactive=True)
     return {
-        "roles": ROLE_LABELS,
+        "roles": translated(ROLE_LABELS, lang),
         "agency_names": {agency.code: agency.name for agency in agencies},
         "active_agencies": [agency for agency in agencies if agency.is_active],
     }
@@ -97,7 +101,7 @@ async def create_user(request: Request, user: StaffUser) -> Response:
     try:
         created = await service.create_user(parse_model(UserCreate, data), now_of(request))
     except Problem as problem:
-        return await users_form(request, shown_on_form(problem), {**data, "password": ""})
+        return await users_form(request, shown_on_form(problem, request), {**data, "password": ""})
     return redirect(request, f"{USERS}/{created.id}?done=user-created")
 
 
@@ -112,7 +116,7 @@ async def user_form(
         failure.status if failure else 200,
         account=shown,
         tz=tz,
-        **await choices(),
+        **await choices(language_of(request)),
         values=values or shown.model_dump(mode="json"),
         failure=failure,
         done=done_message(request),
@@ -142,7 +146,7 @@ async def update_user(request: Request, user: StaffUser) -> Response:
         changed = {name: data[name] for name in data if getattr(parsed, name) != current[name]}
         await service.update_user(account.id, parse_model(UserUpdate, changed), now_of(request))
     except Problem as problem:
-        return await user_form(request, account, shown_on_form(problem), data)
+        return await user_form(request, account, shown_on_form(problem, request), data)
     return redirect(request, f"{USERS}/{account.id}?done=user-updated")
 
 
@@ -152,10 +156,10 @@ async def set_password(request: Request, user: StaffUser) -> Response:
     password = text(form, "password")
     try:
         if password != text(form, "password_confirm"):
-            raise unprocessable([FieldError("password_confirm", "mismatch", "Mật khẩu nhập lại không khớp.", "")])
+            raise unprocessable([MISMATCH])
         await service.update_user(account.id, parse_model(UserUpdate, {"password": password}), now_of(request))
     except Problem as problem:
-        return await user_form(request, account, shown_on_form(problem))
+        return await user_form(request, account, shown_on_form(problem, request))
     return redirect(request, f"{USERS}/{account.id}?done=password-set")
 
 
@@ -165,7 +169,7 @@ async def disable_user(request: Request, user: StaffUser) -> Response:
     try:
         await service.disable_user(account.id, now_of(request))
     except Problem as problem:  # the last admin stays (409)
-        return await user_form(request, account, shown_on_form(problem))
+        return await user_form(request, account, shown_on_form(problem, request))
     return redirect(request, f"{USERS}/{account.id}?done=user-disabled")
 
 
