@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pakn.console.labels import ACTION_LABELS
+from pakn.console.language import language_of
 from pakn.console.pages import render
-from pakn.console.report import ACTION_LABELS, MAX_ID_DIGITS, command_data, typed_values
+from pakn.console.report import MAX_ID_DIGITS, command_data, typed_values
 from pakn.console.session import posted, staff_page
 from pakn.core.deps import now_of, settings_of
 from pakn.core.problems import Problem
@@ -45,15 +47,16 @@ async def bulk_action(request: Request, user: StaffUser) -> Response:
     form = posted(request)
     action = str(form.get("action") or "")
     ids = [raw.strip() for raw in form.getlist("ids") if isinstance(raw, str)]
-    label = ACTION_LABELS[Action(action)] if action in BULK_ACTIONS else action
+    lang = language_of(request)
+    label = lang.gettext(ACTION_LABELS[Action(action)]) if action in BULK_ACTIONS else action
     try:
         data = bulk_data(action, typed_values(form), ids, request) if action in BULK_ACTIONS else {"action": action}
         move = parse_tagged(BulkRequest, data, "action").root
     except Problem as problem:
         return render(request, "bulk_result.html", problem.status, problem=problem, results=[], label=label)
     actor = service.Actor(user, settings_of(request).workflow.review_required)
-    results = await perform_many(move, actor, now_of(request), "vi")
-    labels = {status.value: vi for status, (vi, _) in STAFF_LABELS.items()}
+    results = await perform_many(move, actor, now_of(request), lang.code)
+    labels = {status.value: lang.pick(*pair) for status, pair in STAFF_LABELS.items()}
     return render(request, "bulk_result.html", 200, problem=None, results=results, label=label, labels=labels)
 
 

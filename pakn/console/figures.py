@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from pakn.accounts import agency_scope
 from pakn.accounts import service as accounts
-from pakn.console.charts import Bar, TrendPoint, bar_chart, trend_chart
+from pakn.console.charts import TREND_TITLE, Bar, TrendPoint, bar_chart, trend_chart
+from pakn.console.language import N_, Language, language_of, translated
 from pakn.console.pages import render, security_headers
 from pakn.console.session import staff_page
 from pakn.core.deps import now_of, settings_of
@@ -29,19 +30,19 @@ from pakn.stats import (
     export_file,
     service,
 )
-from pakn.text import formatting
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
-    from pakn.models import StaffUser
+    from pakn.models import Category, StaffUser
 
 # The same reach as GET /api/v1/stats/summary (admins pass every role check).
 READERS = (Role.COORDINATOR, Role.HANDLER, Role.VIEWER, Role.ADMIN)
 TABLES = (
-    ("agency", "Theo đơn vị xử lý"),
-    ("category", "Theo lĩnh vực"),
-    ("channel", "Theo kênh tiếp nhận"),
-    ("admin_unit", "Theo địa bàn"),
+    ("agency", N_("Theo đơn vị xử lý")),
+    ("category", N_("Theo lĩnh vực")),
+    ("channel", N_("Theo kênh tiếp nhận")),
+    ("admin_unit", N_("Theo địa bàn")),
 )
+ON_TIME_TITLE = N_("Tỷ lệ xử lý đúng hạn theo đơn vị")
 TREND_WEEKS_MAX = 52  # the chart shows at most the last year of the period
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
 Filters = TypeVar("Filters", bound=StatsQuery)
@@ -58,24 +59,40 @@ async def _filter_of(request: Request, user: StaffUser, schema: type[Filters]) -
 @staff_page(*READERS)
 async def stats_page(request: Request, user: StaffUser) -> Response:
     query, f = await _filter_of(request, user, StatsQuery)
-    tz = settings_of(request).tz
+    tz, lang = settings_of(request).tz, language_of(request)
     figures = await service.summary(f, tz)
+    categories = await reference.list_categories(active_only=False)
     tables = {by: await service.breakdown(f, by, tz) for by, _ in TABLES}
+    shown = {by: [_in(row, by, lang, categories) for row in rows] for by, rows in tables.items()}
     weeks = await service.breakdown(f, "week", tz)
     kept = [(key, value) for key, value in request.query_params.multi_items() if value]
     return render(
         request,
         "stats.html",
         query=query,
-        figures=figures,
-        period=formatting.period(query.start, query.end),
-        tables=[(by, title, tables[by], _exports(kept, by)) for by, title in TABLES],
-        trend=trend_chart(trend_points(weeks), title="Tiếp nhận và đã xử lý theo tuần"),
-        on_time=bar_chart(on_time_bars(tables["agency"]), title="Tỷ lệ xử lý đúng hạn theo đơn vị"),
+        figures=figures.model_copy(update={"display": service.display_in(figures, lang.code)}),
+        period=lang.period(query.start, query.end),
+        tables=[(by, lang.gettext(title), shown[by], _exports(kept, by)) for by, title in TABLES],
+        trend=trend_chart(trend_points(weeks), title=lang.gettext(TREND_TITLE), lang=lang),
+        on_time=bar_chart(on_time_bars(shown["agency"]), title=lang.gettext(ON_TIME_TITLE), lang=lang),
         agencies=await accounts.list_agencies(include_inactive=True),
-        categories=await reference.list_categories(active_only=False),
-        channels=CHANNEL_LABELS,
+        categories=categories,
+        channels=translated(CHANNEL_LABELS, lang),
     )
+
+
+def _in(row: BreakdownRow, by: str, lang: Language, categories: list[Category]) -> BreakdownRow:
+    """A table's row in the reader's language: its display text, and the name
+    of its group where the domain or the catalog has one (agencies and places
+    are called what they are called)."""
+    if lang.code == "vi":
+        return row
+    label = row.label
+    if row.key is None or by == "channel":
+        label = lang.gettext(row.label)  # "Chưa giao đơn vị"..., a channel's name
+    elif by == "category":
+        label = next((item.name_en or label for item in categories if item.code == row.key), label)
+    return row.model_copy(update={"label": label, "display": service.display_in(row, lang.code)})
 
 
 def _exports(kept: list[tuple[str, str]], by: str) -> dict[str, str]:

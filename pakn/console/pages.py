@@ -1,5 +1,6 @@
-"""Rendering a console page: one Jinja2 environment, the security headers every
-page carries, and a service's refusal (a Problem) shown as a page of its own.
+"""Rendering a console page: one Jinja2 environment per language, the security
+headers every page carries, and a service's refusal (a Problem) shown as a page
+of its own.
 
 The Content-Security-Policy allows nothing inline and nothing from elsewhere
 (scripts and styles are this service's own files under /static), except map
@@ -11,33 +12,65 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import cache, wraps
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from pakn.console.language import LANGUAGES, Language, language_of
 from pakn.core.deps import settings_of
+from pakn.core.i18n import DEFAULT_LANGUAGE
 from pakn.core.problems import Problem
 from pakn.domain.tracking import CODE_SHAPE
-from pakn.mail import moment
 from pakn.text import formatting as fmt
 
 Page = Callable[[Request], Awaitable[Response]]
 
 
 @cache
-def environment() -> Environment:
+def environment(code: str = DEFAULT_LANGUAGE) -> Environment:
+    """One environment per language, each with its own gettext: a page never
+    reads another request's language (both are built once, then only read)."""
+    lang = LANGUAGES[code]
     env = Environment(
         loader=PackageLoader("pakn.console", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(count=fmt.count, percent=fmt.percent, day=fmt.day, moment=moment)
-    env.globals.update(code_shape=CODE_SHAPE)
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(count=lang.count, percent=lang.percent, day=fmt.day, moment=lang.moment, named=named(lang))
+    env.globals.update(code_shape=CODE_SHAPE, lang=lang.code, pick=lang.pick)
     return env
+
+
+def named(lang: Language) -> Callable[[Any], str]:
+    """A category's name in this language, from the reference data."""
+
+    def name(item: Any) -> str:
+        return str(item.name_en if lang.english and item.name_en else item.name_vi)
+
+    return name
+
+
+def here(request: Request) -> str:
+    """The page to come back to after switching language: this one; after a
+    form, the page that sent it (this site's, else the start page)."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    sender = urlsplit(request.headers.get("referer", ""))
+    if (sender.scheme, sender.netloc) == (request.url.scheme, request.url.netloc) and sender.path:
+        return sender.path + (f"?{sender.query}" if sender.query else "")
+    return "/console" if request.url.path.startswith("/console") else "/"
+
+
+def switch_url(request: Request, lang: Language) -> str:
+    other = DEFAULT_LANGUAGE if lang.english else "en"
+    return f"/lang?{urlencode({'to': other, 'next': here(request)})}"
 
 
 def security_headers(request: Request) -> dict[str, str]:
@@ -67,12 +100,16 @@ def security_headers(request: Request) -> dict[str, str]:
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page, with the security headers; `request` and the signed-in user (if
-    any, from the session) are in every template's context."""
+    """The page in the reader's language, with the security headers; `request`,
+    the signed-in user (if any, from the session) and the link to the other
+    language are in every template's context."""
+    lang = language_of(request)
     context.setdefault("user", getattr(request.state, "console_user", None))
     context.setdefault("csrf", getattr(request.state, "console_csrf", ""))
-    html = environment().get_template(template).render(request=request, **context)
-    return HTMLResponse(html, status, headers=security_headers(request))
+    context.setdefault("switch", switch_url(request, lang))
+    html = environment(lang.code).get_template(template).render(request=request, **context)
+    headers = {**security_headers(request), "Content-Language": lang.code, "Vary": "Cookie, Accept-Language"}
+    return HTMLResponse(html, status, headers=headers)
 
 
 def redirect(request: Request, url: str) -> RedirectResponse:
@@ -89,8 +126,8 @@ def problem_page(request: Request, problem: Problem) -> HTMLResponse:
 
 
 def page(handler: Page) -> Page:
-    """A console route: a service's refusal becomes a page in Vietnamese with
-    the same status the API gives, never problem+json."""
+    """A console route: a service's refusal becomes a page in the reader's
+    language with the same status the API gives, never problem+json."""
 
     @wraps(handler)
     async def wrapped(request: Request) -> Response:

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pakn.console.charts import TrendPoint, trend_chart
+from pakn.console.charts import TREND_TITLE, TrendPoint, trend_chart
+from pakn.console.language import language_of
 from pakn.console.pages import page, redirect, render
 from pakn.core.deps import now_of, settings_of
 from pakn.core.pagination import parse_limit
@@ -51,9 +52,9 @@ class HomeQuery(PeriodQuery, PageQuery):
 
 
 async def public_context(request: Request) -> ViewContext:
-    """How the public views read: Vietnamese, local time; they show no attachments."""
+    """How the public views read: in the reader's language, local time; they show no attachments."""
     return ViewContext(
-        lang="vi",
+        lang=language_of(request).code,
         tz=settings_of(request).tz,
         categories=await categories_by_code(),
         attachment_url=lambda feedback, item: "",
@@ -65,8 +66,9 @@ async def public_context(request: Request) -> ViewContext:
 async def home(request: Request) -> Response:
     query = read_query(request, HomeQuery)
     require_order(query.start, query.end, ("from", "to"), strict=True)
-    settings, now = settings_of(request), now_of(request)
-    figures = stats.public_figures(await stats.summary(stats.StatsFilter(query.start, query.end, now), settings.tz))
+    settings, now, lang = settings_of(request), now_of(request), language_of(request)
+    summary = await stats.summary(stats.StatsFilter(query.start, query.end, now), settings.tz)
+    figures = stats.public_figures(summary, lang.code)
     weeks = await weekly_trend(last_completed_week(now, settings.tz), settings.tz, None, TREND_WEEKS)
     limits = settings.limits
     feed = FeedFilter(
@@ -83,7 +85,7 @@ async def home(request: Request) -> Response:
         request,
         "public_home.html",
         figures=figures,
-        chart=trend_chart([_trend_point(week, row) for week, row in weeks], title="Tiếp nhận và đã xử lý theo tuần"),
+        chart=trend_chart([_trend_point(week, row) for week, row in weeks], title=lang.gettext(TREND_TITLE), lang=lang),
         items=found.items,
         next_url=next_url,
         query=query,
@@ -105,7 +107,11 @@ async def lookup(request: Request) -> Response:
         return render(request, "public_report.html", report=None, code="", error=None)
     code = normalise_tracking_code(raw[:64])
     if code is None:
-        error = f"Mã tra cứu không hợp lệ. Mã có dạng {CODE_SHAPE} (năm, rồi {CODE_LENGTH} ký tự)."
+        error = language_of(request).gettext(
+            "Mã tra cứu không hợp lệ. Mã có dạng %(shape)s (năm, rồi %(length)s ký tự).",
+            shape=CODE_SHAPE,
+            length=CODE_LENGTH,
+        )
         return render(request, "public_report.html", 422, report=None, code=raw[:64], error=error)
     return redirect(request, f"/reports/{quote(code, safe='')}")
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pakn.attachments import storage_of
+from pakn.console.language import N_, language_of
 from pakn.console.pages import page, render
 from pakn.console.public_track import private_link
 from pakn.console.session import csrf_refused, new_check, same_origin
@@ -40,6 +41,7 @@ from pakn.submission import (
 SUBMIT_PATH = "/submit"
 SUBMIT_CHECK = "pakn_submit_check"  # the form's double-submit cookie (no session for citizens)
 FORM_FIELDS = 20
+FORM_REUSED = N_("Biểu mẫu này đã được dùng để gửi một phản ánh khác. Hãy kiểm tra nội dung rồi bấm gửi lại.")
 TEXT_FIELDS = ("title", "content", "category", "name", "phone", "email", "address", "lat", "lng")
 
 
@@ -178,14 +180,15 @@ async def _submit(request: Request, form: FormData, typed: Typed) -> service.Out
 
 
 async def _refused(request: Request, typed: Typed, problem: Problem) -> Response:
-    """The form again, as typed, with the service's reasons in Vietnamese and its status."""
+    """The form again, as typed, with the service's reasons in the reader's language and its status."""
+    lang = language_of(request)
     errors: dict[str, str] = {}
     for error in problem.errors:
         name = _field_name(error.field)
-        errors.setdefault(name, error.message_vi)
-    message = problem.detail_vi or problem.title_vi
+        errors.setdefault(name, lang.pick(error.message_vi, error.message_en))
+    message = lang.pick(problem.detail_vi, problem.detail_en) or lang.pick(problem.title_vi, problem.title_en)
     if problem.slug == "idempotency-key-reused":  # the form of a report already sent, then edited
-        message = "Biểu mẫu này đã được dùng để gửi một phản ánh khác. Hãy kiểm tra nội dung rồi bấm gửi lại."
+        message = lang.gettext(FORM_REUSED)
     response = await _form_page(request, problem.status, typed, errors, message)
     if "Retry-After" in problem.headers:
         response.headers["Retry-After"] = problem.headers["Retry-After"]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pakn.console.language import N_, language_of
 from pakn.console.pages import page, render
 from pakn.console.public import public_context
 from pakn.console.session import csrf_refused, same_origin
@@ -21,7 +22,7 @@ from pakn.submission import FeedbackPrivate, track
 
 TRACK_PATH = "/track"
 MAX_FORM_BYTES = 4096
-NOT_FOUND = "Không tìm thấy phản ánh với mã tra cứu và mã bí mật này. Hãy kiểm tra lại cả hai mã."
+NOT_FOUND = N_("Không tìm thấy phản ánh với mã tra cứu và mã bí mật này. Hãy kiểm tra lại cả hai mã.")
 
 
 def private_link(code: str, token: str) -> str:
@@ -45,14 +46,18 @@ async def track_report(request: Request) -> Response:
         token = str(form.get("token") or "").strip()[:256]
     normalised = normalise_tracking_code(code)
     if normalised is None or not token:
-        return render(request, "public_track.html", 422, report=None, code=code, error=NOT_FOUND)
+        return render(
+            request, "public_track.html", 422, report=None, code=code, error=language_of(request).gettext(NOT_FOUND)
+        )
     request.state.tracked = (normalised, token)
     try:
         return await _private_page(request)
     except Problem as problem:
         if problem.status != 404:
             raise
-        return render(request, "public_track.html", 404, report=None, code=code, error=NOT_FOUND)
+        return render(
+            request, "public_track.html", 404, report=None, code=code, error=language_of(request).gettext(NOT_FOUND)
+        )
 
 
 @code_door(Door.LOOKUP)  # the lookup door's limits, and its budget of failed guesses per address

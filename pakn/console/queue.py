@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pakn.accounts import service as accounts
+from pakn.console.language import language_of, translated
 from pakn.console.pages import render
 from pakn.console.session import staff_page
 from pakn.core.deps import now_of, settings_of
@@ -35,6 +36,7 @@ async def queue_page(request: Request, user: StaffUser) -> Response:
     now, tz = now_of(request), settings_of(request).tz
     result = await list_queue(user, params, PageRequest(params.cursor, limit), now, tz)
     counts = await count_by_status(user, params, now, tz)
+    lang = language_of(request)
     kept = [(key, value) for key, value in request.query_params.multi_items() if key != "cursor" and value]
     next_url = f"/console?{urlencode([*kept, ('cursor', result.next_cursor)])}" if result.next_cursor else None
     return render(
@@ -48,8 +50,8 @@ async def queue_page(request: Request, user: StaffUser) -> Response:
         tz=tz,
         handled=HANDLED,
         statuses=list(Status),
-        labels={status: STAFF_LABELS[status][0] for status in Status},
-        channels=CHANNEL_LABELS,
+        labels={status: lang.pick(*STAFF_LABELS[status]) for status in Status},
+        channels=translated(CHANNEL_LABELS, lang),
         categories=await reference.list_categories(),
         can_bulk=user.role in (Role.COORDINATOR, Role.ADMIN),
         agencies=await accounts.list_agencies(),

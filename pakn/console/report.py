@@ -23,6 +23,15 @@ from starlette.routing import Route
 from pakn.accounts import can_see
 from pakn.accounts import service as accounts
 from pakn.attachments import file_response, storage_of
+from pakn.console.labels import (
+    ACTION_LABELS,
+    DEADLINE_STATES,
+    EVENT_LABELS,
+    PRIORITIES,
+    REJECT_REASONS,
+    suggestion_reason,
+)
+from pakn.console.language import Language, language_of, translated
 from pakn.console.pages import redirect, render
 from pakn.console.queue import READERS
 from pakn.console.session import posted, staff_page
@@ -47,41 +56,6 @@ SHOWN_ON_PAGE = frozenset({403, 409, 412, 422})
 FORM_META = frozenset({"csrf", "action", "version", "confirm", "ids"})
 OPTIONAL_WHEN_EMPTY = frozenset({"category", "priority", "urgent"})
 MAX_ID_DIGITS = 18
-
-ACTION_LABELS = {
-    Action.ASSIGN: "Giao đơn vị xử lý",
-    Action.REJECT: "Không tiếp nhận",
-    Action.MERGE: "Gộp vào phản ánh khác",
-    Action.START: "Bắt đầu xử lý",
-    Action.REASSIGN: "Chuyển đơn vị khác",
-    Action.DECLINE: "Trả lại (không thuộc thẩm quyền)",
-    Action.REQUEST_INFO: "Yêu cầu người dân bổ sung",
-    Action.SUPPLEMENT: "Người dân bổ sung",
-    Action.ANSWER: "Trả lời kết quả",
-    Action.APPROVE: "Duyệt kết quả",
-    Action.RETURN: "Trả lại để xử lý tiếp",
-    Action.REOPEN: "Mở lại",
-    Action.CLOSE: "Đóng",
-    Action.COMMENT: "Ghi chú nội bộ",
-    Action.SET_CATEGORY: "Đổi lĩnh vực",
-    Action.SET_PRIORITY: "Đổi mức ưu tiên",
-    Action.EXTEND: "Gia hạn xử lý",
-}
-EVENT_LABELS = {
-    **{action.value: label for action, label in ACTION_LABELS.items()},
-    "submit": "Tiếp nhận",
-    "deadline_due_soon": "Cảnh báo sắp đến hạn",
-    "deadline_overdue": "Cảnh báo quá hạn",
-}
-REJECT_REASONS = {
-    "incomplete": "Thiếu thông tin",
-    "out_of_scope": "Không thuộc phạm vi",
-    "complaint_or_denunciation": "Là khiếu nại, tố cáo (giải quyết theo luật riêng)",
-    "spam": "Tin rác",
-    "other": "Lý do khác",
-}
-PRIORITIES = {"normal": "Thông thường", "urgent": "Khẩn", "complex": "Phức tạp"}
-DEADLINE_STATES = {"on_track": "Còn hạn", "due_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 
 
 @dataclass
@@ -130,13 +104,14 @@ def command_data(action: str, values: dict[str, str], tz: ZoneInfo) -> dict[str,
     return data
 
 
-def failure_of(action: str, values: dict[str, str], problem: Problem) -> Failure:
+def failure_of(action: str, values: dict[str, str], problem: Problem, lang: Language) -> Failure:
     failure = Failure(action, values, problem)
     for error in problem.errors:
+        message = lang.pick(error.message_vi, error.message_en)
         if error.field in values:
-            failure.field_errors.setdefault(error.field, error.message_vi)
+            failure.field_errors.setdefault(error.field, message)
         else:
-            failure.other_errors.append(f"{error.field}: {error.message_vi}")
+            failure.other_errors.append(f"{error.field}: {message}")
     return failure
 
 
@@ -145,8 +120,9 @@ def file_url(item: Feedback, attachment: Attachment) -> str:
 
 
 async def report_context(request: Request, feedback: Feedback, user: StaffUser) -> dict[str, Any]:
-    """What the page shows: the API's staff view, the history, the names of codes."""
-    settings, now = settings_of(request), now_of(request)
+    """What the page shows: the API's staff view, the history, the names of
+    codes in the reader's language."""
+    settings, now, lang = settings_of(request), now_of(request), language_of(request)
     view = await service.staff_detail(
         feedback,
         user,
@@ -162,18 +138,21 @@ async def report_context(request: Request, feedback: Feedback, user: StaffUser) 
         "view": view,
         "events": [event_view(event, settings.tz) for event in events[:EVENTS_SHOWN]],
         "more_events": len(events) > EVENTS_SHOWN,
-        "status_label": STAFF_LABELS[Status(view.status)][0],
-        "status_labels": {status.value: label for status, (label, _) in STAFF_LABELS.items()},
+        "status_label": lang.pick(*STAFF_LABELS[Status(view.status)]),
+        "status_labels": {status.value: lang.pick(*pair) for status, pair in STAFF_LABELS.items()},
         "categories": [category for category in categories if category.is_active],
-        "category_names": {category.code: category.name_vi for category in categories},
+        "category_names": {category.code: lang.pick(category.name_vi, category.name_en) for category in categories},
         "agencies": [agency for agency in agencies if agency.is_active],
         "agency_names": {agency.code: agency.name for agency in agencies},
-        "channels": {channel.value: label for channel, label in CHANNEL_LABELS.items()},
-        "action_labels": {action.value: label for action, label in ACTION_LABELS.items()},
-        "event_labels": EVENT_LABELS,
-        "reject_reasons": REJECT_REASONS,
-        "priorities": PRIORITIES,
-        "deadline_states": DEADLINE_STATES,
+        "channels": {channel.value: lang.gettext(label) for channel, label in CHANNEL_LABELS.items()},
+        "action_labels": {action.value: lang.gettext(label) for action, label in ACTION_LABELS.items()},
+        "event_labels": translated(EVENT_LABELS, lang),
+        "reject_reasons": translated(REJECT_REASONS, lang),
+        "priorities": translated(PRIORITIES, lang),
+        "deadline_states": translated(DEADLINE_STATES, lang),
+        "reasons": [suggestion_reason(item.reason, lang) for item in view.suggestions.categories]
+        if view.suggestions
+        else [],
         "tz": settings.tz,
         "console": settings.console,
         "can_act": user.role in ACTORS,
@@ -191,7 +170,7 @@ async def report_reply(
         "report.html",
         status,
         **context,
-        done=ACTION_LABELS.get(Action(done)) if done in set(Action) else None,
+        done=language_of(request).gettext(ACTION_LABELS[Action(done)]) if done in set(Action) else None,
         failure=failure,
         confirm=None,
     )
@@ -245,7 +224,8 @@ async def report_action(request: Request, user: StaffUser) -> Response:
     except Problem as problem:
         if problem.status not in SHOWN_ON_PAGE:
             raise
-        return await report_reply(request, feedback_id, user, problem.status, failure_of(action, values, problem))
+        failure = failure_of(action, values, problem, language_of(request))
+        return await report_reply(request, feedback_id, user, problem.status, failure)
     if not can_see(user, moved.feedback):  # declined back to the coordinators: no longer this handler's
         return redirect(request, "/console")
     return redirect(request, f"/console/reports/{feedback_id}?done={quote(move.action)}")

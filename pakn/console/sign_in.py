@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from pakn.accounts import SignIn
 from pakn.accounts import service as accounts
+from pakn.console.language import N_, language_of
 from pakn.console.pages import page, redirect, render
 from pakn.console.session import (
     SIGN_IN_CHECK,
@@ -26,6 +27,8 @@ from pakn.console.session import (
 )
 from pakn.core.deps import client_address_of, now_of, settings_of
 from pakn.core.problems import Problem
+
+WRONG = N_("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 def _form(request: Request, status: int = 200, error: str | None = None, username: str = "") -> Response:
@@ -55,15 +58,17 @@ async def sign_in(request: Request) -> Response:
     if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected) and same_origin(request)):
         raise csrf_refused()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
+    lang = language_of(request)
     try:
         credentials = SignIn(username=username, password=password)
     except ValidationError:
-        return _form(request, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", username)
+        return _form(request, 401, lang.gettext(WRONG), username)
     settings = settings_of(request)
     try:
         issued = await accounts.sign_in(credentials, client_address_of(request), now_of(request), settings.auth)
     except Problem as problem:
-        response = _form(request, problem.status, problem.detail_vi or problem.title_vi, username)
+        message = lang.pick(problem.detail_vi, problem.detail_en) or lang.pick(problem.title_vi, problem.title_en)
+        response = _form(request, problem.status, message, username)
         if "Retry-After" in problem.headers:
             response.headers["Retry-After"] = problem.headers["Retry-After"]
         return response

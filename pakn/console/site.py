@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from pakn.console import admin, bulk, figures, public, public_form, public_track, queue, report, sign_in, static_files
+from pakn.console import (
+    admin,
+    bulk,
+    figures,
+    public,
+    public_form,
+    public_track,
+    queue,
+    report,
+    sign_in,
+    static_files,
+    switch,
+)
 
 routes: list[BaseRoute] = [
     *sign_in.routes,
@@ -16,5 +28,6 @@ routes: list[BaseRoute] = [
     *public.routes,
     *public_form.routes,
     *public_track.routes,
+    *switch.routes,
     *static_files.routes,
 ]

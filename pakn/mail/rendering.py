@@ -19,8 +19,7 @@ from pakn.text import formatting as fmt
 
 def moment(value: datetime, tz: ZoneInfo) -> str:
     """ "17:00 ngày 06/03/2026" in local time."""
-    local = value.astimezone(tz)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return fmt.moment(value, tz)
 
 
 def day(value: date) -> str:

@@ -33,7 +33,8 @@ Definitions (also in README, "Statistics"):
 - Satisfaction: ratings of 4–5 among the ratings given by `as_of` to reports
   of the cohort, with the number of ratings.
 - Ratios are divided here from the counts and never rounded (null when the
-  denominator is 0); only `display` rounds, in Vietnamese (pakn.text.formatting).
+  denominator is 0); only `display` rounds, in Vietnamese (pakn.text.formatting;
+  `display_in` gives it in English for the console's English pages).
 
 Every figure is an aggregate in one SQL query per request (pakn.stats.queries),
 from the per-report conditions below.
@@ -50,7 +51,7 @@ from pakn.domain.status import Status
 from pakn.models import AdminUnit, Agency, Category
 from pakn.stats import queries
 from pakn.stats.filters import StatsFilter as StatsFilter  # part of this service's face
-from pakn.stats.schemas import BreakdownRow, Display, Period, PublicStats, StatsQuery, Summary
+from pakn.stats.schemas import BreakdownRow, Display, Figures, Period, PublicStats, StatsQuery, Summary
 from pakn.text import formatting as fmt
 
 # Each figure but `received` counts the reports of the cohort that meet its
@@ -118,8 +119,10 @@ async def breakdown(f: StatsFilter, by: str, tz: ZoneInfo) -> list[BreakdownRow]
 PUBLIC_DISPLAY = ("received", "handled", "handled_ratio", "satisfaction", "sentence")
 
 
-def public_figures(figures: Summary) -> PublicStats:
-    """The province-wide figures as published without sign-in (API and public pages)."""
+def public_figures(figures: Summary, lang: str = "vi") -> PublicStats:
+    """The province-wide figures as published without sign-in (API and public
+    pages), their display in `lang`."""
+    shown = display_in(figures, lang)
     return PublicStats(
         period=figures.period,
         received=figures.received,
@@ -127,7 +130,7 @@ def public_figures(figures: Summary) -> PublicStats:
         handled_ratio=figures.handled_ratio,
         satisfaction_ratio=figures.satisfaction_ratio,
         ratings=figures.ratings,
-        display={name: getattr(figures.display, name) for name in PUBLIC_DISPLAY},
+        display={name: getattr(shown, name) for name in PUBLIC_DISPLAY},
     )
 
 
@@ -159,22 +162,26 @@ def figures_of(row: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def display(v: dict[str, Any]) -> Display:
-    plain = {
-        name: fmt.count(v[name]) for name in ("late", "overdue", "in_progress", "waiting", "rejected", "duplicate")
-    }
+def display(v: dict[str, Any], lang: str = "vi") -> Display:
+    names = ("late", "overdue", "in_progress", "waiting", "rejected", "duplicate")
+    plain = {name: fmt.count(v[name], lang) for name in names}
     return Display(
-        received=fmt.count(v["received"]),
-        handled=fmt.part_of(v["handled"], v["received"], v["handled_ratio"]),
-        handled_ratio=fmt.percent(v["handled_ratio"]),
-        on_time=fmt.part_of(v["on_time"], v["on_time"] + v["late"], v["on_time_ratio"]),
-        on_time_ratio=fmt.percent(v["on_time_ratio"]),
-        median_handling_days=fmt.days(v["median_handling_days"]),
-        mean_handling_days=fmt.days(v["mean_handling_days"]),
-        satisfaction=fmt.satisfaction(v["satisfaction_ratio"], v["ratings"]),
-        sentence=fmt.sentence(v["received"], v["handled"], v["handled_ratio"]),
+        received=fmt.count(v["received"], lang),
+        handled=fmt.part_of(v["handled"], v["received"], v["handled_ratio"], lang),
+        handled_ratio=fmt.percent(v["handled_ratio"], lang),
+        on_time=fmt.part_of(v["on_time"], v["on_time"] + v["late"], v["on_time_ratio"], lang),
+        on_time_ratio=fmt.percent(v["on_time_ratio"], lang),
+        median_handling_days=fmt.days(v["median_handling_days"], lang),
+        mean_handling_days=fmt.days(v["mean_handling_days"], lang),
+        satisfaction=fmt.satisfaction(v["satisfaction_ratio"], v["ratings"], lang),
+        sentence=fmt.sentence(v["received"], v["handled"], v["handled_ratio"], lang),
         **plain,
     )
+
+
+def display_in(figures: Figures, lang: str) -> Display:
+    """A cohort's display text in `lang` (its own `display` is Vietnamese)."""
+    return figures.display if lang == "vi" else display(figures.model_dump(), lang)
 
 
 # Filters that name a row: the parameter, its table, its name in Vietnamese and English.

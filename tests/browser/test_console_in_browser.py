@@ -60,7 +60,9 @@ async def open_report(session: Session, feedback_id: int) -> None:
 async def act(page: Page, action: str, label: str, fields: dict[str, str] | None = None) -> None:
     """Open the action's disclosure, fill its fields by their labels, send it."""
     form = page.locator(f'form.action-form[data-action="{action}"]')
-    await page.locator("details.action", has=form).locator("summary").click()
+    details = page.locator("details.action", has=form)
+    if not await details.evaluate("d => d.open"):  # a refused form comes back open
+        await details.locator("summary").click()
     for field_label, value in (fields or {}).items():
         control = form.get_by_label(field_label, exact=False)
         if await control.evaluate("e => e.tagName") == "SELECT":
@@ -197,3 +199,124 @@ async def test_staff_take_a_report_from_the_queue_to_an_approved_answer_through_
     body = await public.page.locator("body").inner_text()
     assert "Nguyễn Văn An" not in body and "0912345678" not in body and "an@example.vn" not in body
     await public.screenshot("public-report")
+
+
+async def test_two_coordinators_on_one_report_the_second_sees_the_conflict_and_the_fresh_report(
+    new_session: OpenSession, served: Served
+) -> None:
+    created = await api_submit(served, title="Rác thải đổ trộm ven sông", category="moi-truong")
+    feedback_id = await staff_id(served, created["tracking_code"])
+    first, second = await new_session(), await new_session()
+    for session in (first, second):
+        await session.sign_in("dieu.phoi")
+        await open_report(session, feedback_id)  # both read version 1
+
+    await act(first.page, "set_priority", "Đổi mức ưu tiên", {"Mức ưu tiên": "complex"})
+    await act(second.page, "assign", "Giao đơn vị xử lý", {"Đơn vị xử lý": "so-nong-nghiep-moi-truong"})
+    await expect(
+        second.page.get_by_text("Phản ánh đã được người khác cập nhật trong lúc bạn thao tác.")
+    ).to_be_visible()
+    await second.screenshot("console-conflict")
+    # The page now carries the fresh version: the same form sent again goes through.
+    await expect(second.page.locator(".report-facts")).to_contain_text("Phức tạp")
+    await act(second.page, "assign", "Giao đơn vị xử lý", {"Đơn vị xử lý": "so-nong-nghiep-moi-truong"})
+    await expect_status(second.page, "Đã giao đơn vị")
+
+
+async def test_a_coordinator_rejects_two_reports_at_once_from_the_queue(
+    new_session: OpenSession, served: Served
+) -> None:
+    marker = uuid.uuid4().hex[:6]
+    spam = [await api_submit(served, title=f"Quảng cáo vay tiền {marker} số {n}", category="khac") for n in (1, 2)]
+    kept = await api_submit(served, title=f"Quảng cáo vay tiền {marker} cần giữ", category="khac")
+    coordinator = await new_session()
+    await coordinator.sign_in("dieu.phoi")
+    page = coordinator.page
+    await coordinator.goto(f"/console?q={marker}")
+    await expect(page.locator("table.queue tbody tr")).to_have_count(3)
+    for report in spam:
+        row = page.locator("table.queue tbody tr", has=page.get_by_role("link", name=report["tracking_code"]))
+        await row.get_by_role("checkbox").check()
+    await page.get_by_label("Với các phản ánh đã chọn", exact=True).select_option("reject")
+    await page.get_by_label("Lý do (khi không tiếp nhận)").select_option("spam")
+    await page.get_by_role("button", name="Thực hiện").click()
+    await expect(page.get_by_role("status")).to_have_text("Thành công 2/2 phản ánh.")
+    await coordinator.screenshot("console-bulk-result")
+
+    await coordinator.goto(f"/console?q={marker}&status=rejected")
+    await expect(page.locator("table.queue tbody tr")).to_have_count(2)
+    await coordinator.goto(f"/console?q={marker}&status=received")
+    await expect(page.get_by_role("link", name=kept["tracking_code"])).to_be_visible()
+
+
+async def test_the_statistics_page_says_the_sentence_of_the_api_figures_and_draws_the_charts(
+    new_session: OpenSession, served: Served
+) -> None:
+    await api_submit(served, title="Ổ gà trên đường Lê Lợi", category="giao-thong")
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=30) as api:
+        figures = (await api.get("/api/v1/stats/public")).json()
+    viewer = await new_session()
+    await viewer.sign_in("lanh.dao")
+    await viewer.goto("/console/stats")
+    sentence = await viewer.page.locator("p.headline").inner_text()
+    found = SENTENCE.search(sentence)
+    assert found is not None, sentence
+    received, handled = (int(found.group(n).replace(".", "")) for n in (1, 2))
+    assert received >= 1 and 0 <= handled <= received
+    assert figures["display"]["sentence"] == sentence, (figures, sentence)
+    charts = viewer.page.locator("svg[role='img']")
+    assert await charts.count() >= 2
+    box = await charts.first.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 100
+    await viewer.screenshot("console-stats")
+    # A viewer has no admin pages.
+    reply = await viewer.page.goto(served.base_url + "/console/admin/users")
+    assert reply is not None and reply.status == 403
+
+
+async def test_an_admin_creates_a_handler_who_then_signs_in_and_sees_only_the_agency_queue(
+    new_session: OpenSession, served: Served
+) -> None:
+    admin = await new_session()
+    await admin.sign_in("quan.tri")
+    page = admin.page
+    await admin.goto("/console/admin/users")
+    username = f"can.bo.{uuid.uuid4().hex[:6]}"
+    await page.get_by_label("Tên đăng nhập").fill(username)
+    await page.get_by_label("Mật khẩu").fill("mat-khau-moi-2026")
+    await page.get_by_label("Vai trò").select_option("handler")
+    await page.get_by_label("Đơn vị (cán bộ xử lý, người xem)").select_option("so-y-te")
+    await page.get_by_label("Họ và tên").fill(f"Lê Văn Cường {SCRIPT}")
+    await page.get_by_role("button", name="Tạo tài khoản").click()
+    await expect(page.get_by_text(username).first).to_be_visible()
+    await expect(page.get_by_text(f"Lê Văn Cường {SCRIPT}").first).to_be_visible()
+    await admin.screenshot("console-admin-users")
+    assert admin.dialogs == []
+
+    elsewhere = await api_submit(served, title="Hố ga mất nắp", category="giao-thong")
+    handler = await new_session()
+    await handler.sign_in(username, "mat-khau-moi-2026")
+    await expect(handler.page.get_by_role("heading", name="Hàng đợi phản ánh")).to_be_visible()
+    await expect(handler.page.get_by_role("link", name=elsewhere["tracking_code"])).to_have_count(0)
+    # Another agency's report is not found, as in the API.
+    reply = await handler.page.goto(
+        f"{served.base_url}/console/reports/{await staff_id(served, elsewhere['tracking_code'])}"
+    )
+    assert reply is not None and reply.status == 404
+
+
+async def test_the_public_home_and_the_sign_in_page_render_for_the_screenshots(new_session: OpenSession) -> None:
+    visitor = await new_session()
+    await visitor.goto("/")
+    await expect(visitor.page.locator("p.headline, .headline").first).to_contain_text("Tổng số PAKN được tiếp nhận là")
+    await visitor.screenshot("public-home")
+    await visitor.goto("/console/sign-in")
+    await expect(visitor.page.get_by_role("heading", name="Đăng nhập cho cán bộ")).to_be_visible()
+    await visitor.screenshot("console-sign-in")
+    # Signing out ends the session: the queue asks to sign in again.
+    staff = await new_session()
+    await staff.sign_in("dieu.phoi")
+    await staff.page.get_by_role("button", name="Đăng xuất").click()
+    await staff.page.wait_for_url("**/console/sign-in**")
+    await staff.page.goto(staff.base_url + "/console")
+    await expect(staff.page).to_have_url(re.compile(r"/console/sign-in"))

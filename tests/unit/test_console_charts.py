@@ -9,6 +9,7 @@ import pytest
 from markupsafe import Markup
 
 from pakn.console.charts import Bar, TrendPoint, bar_chart, trend_chart
+from pakn.console.language import LANGUAGES
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>"
@@ -175,3 +176,14 @@ def test_two_charts_on_one_page_have_distinct_ids() -> None:
     ids = [element.get("id") for chart in charts for element in parse(chart).iter() if element.get("id")]
     assert len(ids) == 9  # the root, its title and its desc, per chart
     assert len(set(ids)) == len(ids)
+
+
+def test_an_english_chart_reads_the_english_way() -> None:
+    points = [week(0, 1000, 900, 0.9), week(1, 2137, 1963, 1963 / 2137)]
+    root = parse(trend_chart(points, title="Trend", lang=LANGUAGES["en"]))
+    assert "2 weeks, from T2 01/11 to T2 02/11: 3,137 received in total, 2,863 handled." in desc(root)
+    assert texts(root, "axis-ratio")[-1] == "100.0%"
+    legend = [element.text for element in root.iter(f"{SVG}text") if "legend" in element.get("class", "").split()]
+    assert legend == ["Received", "Handled", "Share handled (right axis)"]
+    bars = parse(bar_chart([Bar("Roads", None)], title="On time", lang=LANGUAGES["en"]))
+    assert "Roads: — (no data yet)" in desc(bars)

@@ -51,3 +51,13 @@ def test_as_of_given_as_a_day_means_its_local_midnight() -> None:
     assert instant(date(2023, 10, 1), TZ) == datetime(2023, 10, 1, tzinfo=TZ)
     assert instant(datetime(2023, 10, 1, 8, 0), TZ) == datetime(2023, 10, 1, 8, 0, tzinfo=TZ)
     assert instant(None, TZ) is None
+
+
+def test_english_figures_group_thousands_with_a_comma_and_use_a_decimal_point() -> None:
+    assert fmt.count(2137, "en") == "2,137"
+    assert fmt.part_of(1963, 2137, 1963 / 2137, "en") == "1,963/2,137 (91.9%)"
+    assert fmt.days(3.5, "en") == "3.5 working days" and fmt.days(1.0, "en") == "1 working day"
+    assert fmt.satisfaction(0.92, 1234, "en") == "92.0% (1,234 ratings)"
+    assert fmt.period(date(2023, 1, 1), date(2023, 10, 1), "en") == "from 01/01/2023 to 30/09/2023 inclusive"
+    assert fmt.moment(datetime(2026, 3, 6, 10, 0, tzinfo=ZoneInfo("UTC")), TZ, "en") == "17:00, 06/03/2026"
+    assert fmt.moment(datetime(2026, 3, 6, 10, 0, tzinfo=ZoneInfo("UTC")), TZ) == "17:00 ngày 06/03/2026"

@@ -30,5 +30,7 @@
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: text.innerHTML }).addTo(map);
   }
-  L.marker([lat, lng], { icon: icon, alt: "Vị trí phản ánh", title: "Vị trí phản ánh" }).addTo(map);
+  // The marker's name comes from the page, in the page's language.
+  var label = box.dataset.marker || "";
+  L.marker([lat, lng], { icon: icon, alt: label, title: label }).addTo(map);
 })();
