@@ -8,17 +8,21 @@ Zalo ZNS), for operators.
 - `retry ID`: a failed or waiting message back in the queue, due now, its
   tries counted afresh. Exit status 0 done; 1 refused (unknown, already sent,
   being sent), with one line saying why; 2 bad usage.
+- `vapid-keys PATH`: a new Web Push key file; prints the public key.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pakn.commands.console import run
 from pakn.commands.mail import one_line, table
 from pakn.mail import count_by_channel, failed_messages, retry_message, waiting_messages
+from pakn.notify import generate_vapid_keys
 
 if TYPE_CHECKING:  # doors use the models' types, never their queries
     from pakn.models import OutboxMessage
@@ -41,6 +45,9 @@ def add_outbox_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     retry = actions.add_parser("retry", help="gửi lại một tin lỗi hoặc đang chờ / send a message again")
     retry.add_argument("id", type=int, metavar="ID", help="mã tin (cột ID) / the message's id")
     retry.set_defaults(handler=cmd_retry)
+    keys = actions.add_parser("vapid-keys", help="tạo khoá VAPID cho Web Push / make the Web Push VAPID key")
+    keys.add_argument("path", metavar="PATH", help="tệp khoá riêng (PEM) sẽ tạo / the private key file to write")
+    keys.set_defaults(handler=cmd_vapid_keys)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -64,6 +71,23 @@ def cmd_retry(args: argparse.Namespace) -> int:
         return 0
 
     return run(retry)
+
+
+def cmd_vapid_keys(args: argparse.Namespace) -> int:
+    """A new key pair for [webpush] vapid_private_key_file; never overwrites one
+    (a new key would silently end every browser's subscription)."""
+    try:
+        public = generate_vapid_keys(Path(args.path))
+    except (FileExistsError, OSError) as exc:
+        print(f"pakn: không tạo được khoá / could not write the key: {exc}", file=sys.stderr)
+        return 1
+    print(public)
+    print(
+        "pakn: khoá công khai ở trên dùng cho applicationServerKey của trình duyệt / "
+        "the public key above is the browser's applicationServerKey",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def format_status(

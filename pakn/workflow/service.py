@@ -3,12 +3,10 @@ version checked, an immutable event written beside the change."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from pakn.accounts import can_see
@@ -34,8 +32,6 @@ from pakn.workflow.views import AttachmentUrl, staff_view
 
 # Status changes a citizen sees (with public wording); notes and reassignments stay internal.
 PRIVATE_ACTIONS = frozenset({Action.COMMENT, Action.SET_CATEGORY, Action.SET_PRIORITY, Action.REASSIGN, Action.EXTEND})
-# Runs inside the action's transaction, after its event (the scheduler's notices).
-AfterMove = Callable[[Feedback, BaseDBAsyncClient], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -198,8 +194,6 @@ async def perform(
     actor: Actor,
     expected_version: int | None,
     now: datetime,
-    *,
-    after: AfterMove | None = None,
 ) -> Moved:
     """Apply one command: every move of every actor (staff, the scheduler, the
     citizen's supplement) passes here. `expected_version` None skips the check
@@ -247,6 +241,4 @@ async def perform(
             created_at=now,
         )
         await notify_citizen(feedback, notice, details, now, connection)
-        if after is not None:
-            await after(feedback, connection)
     return Moved(feedback, details)

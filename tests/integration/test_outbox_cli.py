@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from pakn.cli import main
+from pakn.notify import vapid_public_key
+from pakn.settings.push import WebPushConfig
 from tests.mail_server import free_port
 
 ROOT = Path(__file__).parents[2]
@@ -191,3 +194,16 @@ def test_mail_status_still_counts_the_emails_alone(outbox: tuple[dict[str, str],
     statuses = dict(line.rsplit(None, 1) for line in lines[1:5])
     assert statuses == {"chờ gửi/queued": "1", "đang gửi/sending": "0", "đã gửi/sent": "0", "lỗi/failed": "2"}
     assert "0911111111" not in result.stdout  # the refused ZNS message is not an e-mail
+
+
+def test_vapid_keys_writes_a_key_the_web_push_settings_accept_and_never_overwrites_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "vapid.pem"
+    assert main(["outbox", "vapid-keys", str(path)]) == 0
+    public = capsys.readouterr().out.strip()
+    assert public == vapid_public_key(path) and len(public) == 87  # base64url of an uncompressed P-256 point
+    assert WebPushConfig(vapid_private_key_file=path, vapid_subject="mailto:pakn@tinh.gov.vn")
+    before = path.read_bytes()
+    assert main(["outbox", "vapid-keys", str(path)]) == 1
+    assert path.read_bytes() == before and "File exists" in capsys.readouterr().err
