@@ -14,6 +14,7 @@ from pakn.accounts.apikeys import list_clients as list_api_clients
 from pakn.accounts.apikeys import revoke as revoke_api_client
 from pakn.accounts.auth import current_staff, require_role, staff_from_token
 from pakn.accounts.device_schemas import PUSH_TOKEN_TAGS, DeviceCreate, DeviceOut, DeviceRegistered, DeviceUpdate
+from pakn.accounts.devices import authenticate as authenticate_device
 from pakn.accounts.devices import current_device, device_of, device_view, unauthorized_device
 from pakn.accounts.devices import register as register_device
 from pakn.accounts.devices import unregister as unregister_device
@@ -57,6 +58,7 @@ __all__ = [
     "agency_scope",
     "api_client_by_id",
     "authenticate_api_client",
+    "authenticate_device",
     "agency_view",
     "can_see",
     "clean_api_client_name",

@@ -3,8 +3,9 @@ headers every page carries, and a service's refusal (a Problem) shown as a page
 of its own.
 
 The Content-Security-Policy allows nothing inline and nothing from elsewhere
-(scripts and styles are this service's own files under /static), except map
-tiles from the configured tile server: citizens' text can never become code.
+(scripts and styles are this service's own files under /static; the service
+worker is /sw.js), except map tiles from the configured tile server: citizens'
+text can never become code.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def security_headers(request: Request) -> dict[str, str]:
             "style-src 'self'",
             f"img-src 'self' data: {tile_origin}".rstrip(),
             "connect-src 'self'",
+            "worker-src 'self'",  # the public pages' service worker (/sw.js), nothing else
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",

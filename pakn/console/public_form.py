@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -19,6 +19,8 @@ from pakn.console.language import N_, language_of
 from pakn.console.pages import page, render
 from pakn.console.public_track import private_link
 from pakn.console.session import csrf_refused, new_check, same_origin
+from pakn.console.web_push import CHANNEL as WEB_PUSH
+from pakn.console.web_push import application_server_key, posted_device
 from pakn.core.deps import client_address_of, now_of, server_key_of, settings_of
 from pakn.core.http import read_limited_body, require_media_type
 from pakn.core.problems import FieldError, Problem, unprocessable
@@ -51,6 +53,9 @@ class Typed:
 
     values: dict[str, str] = field(default_factory=lambda: dict.fromkeys(TEXT_FIELDS, ""))
     is_public: bool = True
+    # The browser's device secret (web-push.js), kept while it is valid so that
+    # fixing another field does not register the browser again.
+    device_secret: str = ""
 
 
 async def _form_page(
@@ -74,6 +79,7 @@ async def _form_page(
         categories=await reference.list_categories(),
         tiles=console.tile_url,
         attribution=console.tile_attribution,
+        web_push_key=application_server_key(settings_of(request)),
     )
     https = request.url.scheme == "https"
     response.set_cookie(
@@ -112,7 +118,8 @@ async def _posted(request: Request) -> FormData:
 
 def typed_of(form: FormData) -> Typed:
     values = {name: str(form.get(name) or "") for name in TEXT_FIELDS}
-    return Typed(values, is_public=form.get("is_public") == "1")
+    secret = str(form.get("device_secret") or "").strip()
+    return Typed(values, is_public=form.get("is_public") == "1", device_secret=secret)
 
 
 def payload_of(typed: Typed) -> dict[str, Any]:
@@ -162,17 +169,21 @@ async def submit(request: Request) -> Response:
 async def _submit(request: Request, form: FormData, typed: Typed) -> service.Outcome:
     """What POST /api/v1/feedback does with a multipart submission."""
     settings = settings_of(request)
-    data = parse_model(FeedbackCreate, payload_of(typed))
+    device = await posted_device(typed.device_secret, now_of(request))
+    payload = payload_of(typed)
+    if device is not None:  # the citizen ticked the box: this browser, and e-mail if given
+        payload["notify"] = [WEB_PUSH, *(["email"] if typed.values["email"].strip() else [])]
+    data = parse_model(FeedbackCreate, payload)
     uploads = await read_uploads(form.getlist("attachments"), settings.limits)
     raw_key = form.get("key")
     key = checked_key(raw_key if isinstance(raw_key, str) else None, settings.limits.idempotency_key_max_length)
-    submission = service.Submission(data, key, tuple(upload.digest for upload in uploads))
+    submission = service.Submission(data, key, tuple(upload.digest for upload in uploads), device=device)
     outcome = await service.find_replay(submission, server_key_of(request)) if uploads else None
     if outcome is not None:
         return outcome
     files = await inspect_all(uploads, settings.limits)
     return await service.submit(
-        service.Submission(data, key, submission.upload_digests, files, client_address=client_address_of(request)),
+        replace(submission, files=files, client_address=client_address_of(request)),
         storage=storage_of(request),
         server_key=server_key_of(request),
         now=now_of(request),
@@ -189,9 +200,12 @@ async def _refused(request: Request, typed: Typed, problem: Problem) -> Response
     message = lang.pick(problem.detail_vi, problem.detail_en) or lang.pick(problem.title_vi, problem.title_en)
     if problem.slug == "idempotency-key-reused":  # the form of a report already sent, then edited
         message = lang.gettext(FORM_REUSED)
+    if problem.status == 401:  # the browser's secret: refused, so not offered again
+        typed.device_secret = ""
     response = await _form_page(request, problem.status, typed, errors, message)
-    if "Retry-After" in problem.headers:
-        response.headers["Retry-After"] = problem.headers["Retry-After"]
+    for name in ("Retry-After", "WWW-Authenticate"):
+        if name in problem.headers:
+            response.headers[name] = problem.headers[name]
     return response
 
 

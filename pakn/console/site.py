@@ -16,6 +16,7 @@ from pakn.console import (
     sign_in,
     static_files,
     switch,
+    web_push,
 )
 
 routes: list[BaseRoute] = [
@@ -30,4 +31,5 @@ routes: list[BaseRoute] = [
     *public_track.routes,
     *switch.routes,
     *static_files.routes,
+    *web_push.routes,
 ]
