@@ -23,6 +23,7 @@ from pakn.accounts.device_schemas import (
     token_mismatch,
 )
 from pakn.core.problems import Problem, field_problem
+from pakn.core.ratelimit import client_key, rate_limiter_of
 from pakn.models import Device
 
 SCHEME = "device"  # Authorization: Device <secret>
@@ -107,9 +108,20 @@ async def authenticate(secret: str, now: datetime) -> Device:
 
 async def device_of(request: Request, now: datetime) -> Device | None:
     """The device a request names: None without the Device scheme, 401 when it
-    names none (a bad credential is refused, never taken as no credential)."""
+    names none (a bad credential is refused, never taken as no credential).
+    A refused secret spends the address's budget of failed lookups, as a wrong
+    tracking code or token does: guessing or flooding with secrets stays slow."""
     secret = device_secret(request)
-    return None if secret is None else await authenticate(secret, now)
+    if secret is None:
+        return None
+    limiter, address = rate_limiter_of(request), client_key(request)
+    await limiter.check_failed_lookups(address)
+    try:
+        return await authenticate(secret, now)
+    except Problem as problem:
+        if problem.status == 401:
+            await limiter.count_failed_lookup(address)
+        raise
 
 
 async def current_device(request: Request, now: datetime) -> Device:

@@ -85,7 +85,10 @@ async def register(request: Request) -> Response:
 
 
 @document(
-    summary="Thiết bị đang gọi (This device; never its secret)", responses={200: DeviceOut}, auth="device", tags=TAGS
+    summary="Thiết bị đang gọi (This device; never its secret)",
+    responses={200: DeviceOut, 429: None},
+    auth="device",
+    tags=TAGS,
 )
 async def show(request: Request) -> Response:
     device = await current_device(request, now_of(request))
@@ -95,7 +98,7 @@ async def show(request: Request) -> Response:
 @document(
     summary="Cập nhật thiết bị (Change the push token or the language; null forgets the token)",
     request=DeviceUpdate,
-    responses={200: DeviceOut},
+    responses={200: DeviceOut, 429: None},
     auth="device",
     tags=TAGS,
 )
@@ -107,7 +110,7 @@ async def change(request: Request) -> Response:
 
 @document(
     summary="Hủy đăng ký thiết bị (Unregister: the secret stops working, nothing more is pushed)",
-    responses={204: None},
+    responses={204: None, 429: None},
     auth="device",
     tags=TAGS,
 )
@@ -119,7 +122,7 @@ async def unregister(request: Request) -> Response:
 
 @document(
     summary="Phản ánh của thiết bị (This device's reports, newest first, with an unread marker)",
-    responses={200: MyReportPage},
+    responses={200: MyReportPage, 429: None},
     query=["cursor", "limit"],
     auth="device",
     tags=TAGS,

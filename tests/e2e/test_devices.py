@@ -36,6 +36,7 @@ from tests.e2e.device_helpers import (
     submitted_as,
     subscription,
 )
+from tests.e2e.test_rate_limits import client_at, only, serving
 from tests.e2e.test_readme_examples import json_documents
 from tests.factories import feedback_body
 from tests.served import ROOT, serve
@@ -341,3 +342,18 @@ async def test_the_readme_device_examples_run_as_written(tmp_path: Path) -> None
     assert private["notify"] == ["email"] and "contact" in private  # type: ignore[operator, index]
     assert changed["locale"] == "en"  # type: ignore[index]
     assert deleted == 204
+
+
+async def test_wrong_device_secrets_spend_the_address_s_budget_of_failed_lookups(settings: Settings) -> None:
+    limits = only(failed_lookups_per_address="2/hour")
+    try:
+        async with serving(settings, limits) as app, client_at(app, "198.51.100.23") as http:
+            device = await register(http)
+            for _ in range(2):
+                assert (await http.get(ME, headers=as_device("sai-" + "x" * 40))).status_code == 401
+            spent = await http.get(ME, headers=as_device(device["device_secret"]))
+            assert spent.status_code == 429 and "Retry-After" in spent.headers
+            async with client_at(app, "198.51.100.24") as elsewhere:
+                assert (await elsewhere.get(ME, headers=as_device(device["device_secret"]))).status_code == 200
+    finally:
+        await forget_devices()
