@@ -25,7 +25,8 @@ from google.auth.transport import requests as google_requests
 from google.oauth2 import service_account
 
 from pakn.notify.base import DeliveryError, Notice, RecipientGone, Rejected, RetryLater
-from pakn.notify.push_common import fit_body, notice_tag, reason, retry_after, unreachable
+from pakn.notify.push_common import fit_body, notice_tag, unreachable
+from pakn.notify.replies import reason, retry_after
 from pakn.settings.push import FcmConfig
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"

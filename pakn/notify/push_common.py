@@ -1,22 +1,18 @@
 """What the two push adapters (FCM, Web Push) share: the tag that names a
 notice on the device, fitting a long text into a provider's size limit, and
-reading a refusal (Retry-After, a network failure) as one line for the outbox."""
+a network failure as one line for the outbox."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from pakn.notify.base import Rejected, RetryLater
 
 ELLIPSIS = "…"
-# How much of a provider's own error text goes into the outbox's one line.
-REASON_LENGTH = 200
 
 
 def notice_tag(key: str) -> str:
@@ -47,29 +43,8 @@ def fit_body(render: Callable[[str], bytes], body: str, budget: int, provider: s
     return payload
 
 
-def retry_after(response: httpx.Response, now: datetime | None = None) -> float | None:
-    """Seconds the provider asks us to wait (Retry-After: seconds or an HTTP date)."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def unreachable(provider: str, error: httpx.HTTPError) -> RetryLater:
     """A timeout or a network failure, named without the URL: a Web Push
     endpoint is the subscription's capability and stays out of the outbox."""
     what = "timed out" if isinstance(error, httpx.TimeoutException) else "unreachable"
     return RetryLater(f"{provider}: {what} ({type(error).__name__})")
-
-
-def reason(text: str) -> str:
-    """A provider's own words, on one line and short."""
-    return " ".join(text.split())[:REASON_LENGTH]

@@ -35,6 +35,7 @@ from pakn.notify import texting
 from pakn.notify.base import Notice, Rejected, RetryLater
 from pakn.notify.gsm7 import fit
 from pakn.notify.phones import international_mobile, national_mobile
+from pakn.notify.replies import reason
 from pakn.settings.phone import CODE, SmsConfig, placeholders
 
 SERVICE = "sms gateway"
@@ -107,7 +108,7 @@ class SmsProvider:
         if code in gateway.duplicate_codes:
             return f"RequestId {request_id}"
         said = answer.get(gateway.error_field) or answer.get("error") or "no message"
-        line = f"{SERVICE} code {code or '(none)'}: {texting.detail(said, self._secrets)}"
+        line = f"{SERVICE} code {code or '(none)'}: {reason(said, self._secrets)}"
         # No code at all is what eSMS answers an unreadable request (its "99").
         if code in gateway.retry_codes or not code:
             raise RetryLater(line)

@@ -1,23 +1,20 @@
 """What the SMS and Zalo adapters share: the fields a notice offers their
 templates, one POST whose whole wait is bounded, and an HTTP failure turned
-into the outbox's exception, in one line without secrets."""
+into the outbox's exception."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from pakn.notify.base import DeliveryError, Notice, Rejected, RetryLater
+from pakn.notify.replies import retry_after
 
 # Worth another try: request timeout, too early, rate limited; and every 5xx.
 _RETRY_STATUSES = frozenset({408, 425, 429})
-MAX_DETAIL = 200
 
 
 def notice_fields(notice: Notice, tracking_url: str) -> dict[str, str]:
@@ -79,26 +76,3 @@ def json_object(service: str, response: httpx.Response) -> dict[str, Any]:
     if not isinstance(answer, dict):
         raise RetryLater(f"{service}: HTTP {response.status_code} without a JSON object")
     return answer
-
-
-def retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds, from a number of seconds or an HTTP date."""
-    value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
-
-
-def detail(text: object, secrets: Iterable[str]) -> str:
-    """A provider's own words for an operator: one line, bounded, with any of
-    our secrets it might echo masked."""
-    line = " ".join(str(text).split())
-    for secret in secrets:
-        if secret:
-            line = line.replace(secret, "***")
-    return line[:MAX_DETAIL]

@@ -28,7 +28,8 @@ from py_vapid import Vapid02, VapidException  # type: ignore[import-untyped]
 from pydantic import BaseModel, ValidationError
 
 from pakn.notify.base import DeliveryError, Notice, RecipientGone, Rejected, RetryLater
-from pakn.notify.push_common import fit_body, notice_tag, reason, retry_after, unreachable
+from pakn.notify.push_common import fit_body, notice_tag, unreachable
+from pakn.notify.replies import reason, retry_after
 from pakn.settings.push import WebPushConfig
 
 # Push services take 4096 bytes of encrypted body; aes128gcm adds 86 bytes of

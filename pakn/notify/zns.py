@@ -34,6 +34,7 @@ import httpx
 from pakn.notify import texting
 from pakn.notify.base import Notice, Rejected, RetryLater
 from pakn.notify.phones import international_mobile
+from pakn.notify.replies import reason
 from pakn.notify.zns_token import TokenSource
 from pakn.settings.phone import ZnsConfig
 
@@ -123,7 +124,7 @@ class ZnsProvider:
             data = answer.get("data")
             message_id = data.get("msg_id") if isinstance(data, dict) else None
             return str(message_id) if message_id is not None else f"tracking_id {tracking_id}"
-        line = f"zns error {code}: {texting.detail(answer.get('message') or 'no message', (*self._secrets, token))}"
+        line = f"zns error {code}: {reason(answer.get('message') or 'no message', (*self._secrets, token))}"
         if code in RETRY_CODES:
             raise RetryLater(line)
         raise Rejected(line)

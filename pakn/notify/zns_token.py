@@ -42,6 +42,7 @@ import httpx
 
 from pakn.notify import texting
 from pakn.notify.base import RetryLater
+from pakn.notify.replies import reason
 from pakn.settings.phone import ZnsConfig
 
 SERVICE = "zns oauth"
@@ -193,7 +194,7 @@ class TokenSource:
         said = answer.get("error_description") or answer.get("error_name") or answer.get("message") or "no reason"
         secrets = (refresh_token, self.config.secret_key.get_secret_value())
         return RetryLater(
-            f"zns: Zalo refused the token refresh (error {answer.get('error', '?')}: {texting.detail(said, secrets)});"
+            f"zns: Zalo refused the token refresh (error {answer.get('error', '?')}: {reason(said, secrets)});"
             " if the refresh token is spent, authorise the app again and set zns.refresh_token"
         )
 
