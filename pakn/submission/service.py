@@ -193,9 +193,9 @@ async def _create(
             )
         )
     # The "received" notice, one row per channel the citizen accepted.
-    rows.extend(
-        Row(OutboxMessage, message, from_report={}) for message in await received_messages(Feedback(**values), now)
-    )
+    # The device is at hand: the notice does not read it again.
+    notices = await received_messages(Feedback(**values), now, submission.device)
+    rows.extend(Row(OutboxMessage, message, from_report={}) for message in notices)
     async with storing(storage) as stored:
         rows.extend(Row(Attachment, fields) for fields in await stored.save_all(submission.files, now))
         created.id = await insert_report(Feedback, values, rows)
