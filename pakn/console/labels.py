@@ -43,8 +43,9 @@ DEADLINE_STATES = {"on_track": N_("Còn hạn"), "due_soon": N_("Sắp đến h�
 
 
 def suggestion_reason(reason: str, lang: Language) -> str:
-    """A category suggestion's reason, stored in Vietnamese at intake ("từ khóa:
-    a, b; mô hình: 42%"): its fixed words in this language, the matched words as found."""
+    """A category or urgency suggestion's reason, stored in Vietnamese at intake
+    ("từ khóa: a, b; mô hình: 42%"): its fixed words in this language, the
+    matched words as found."""
     if lang.code == "vi":
         return reason
     parts = []
@@ -54,4 +55,12 @@ def suggestion_reason(reason: str, lang: Language) -> str:
     return "; ".join(parts)
 
 
-REASON_WORDS = (N_("từ khóa"), N_("mô hình"), N_("không có từ khóa"))  # what pakn.intelligence writes
+# What pakn.intelligence writes: category reasons, and urgency reasons (rules.py `UrgencyScore.reason`).
+REASON_WORDS = (
+    N_("từ khóa"),
+    N_("mô hình"),
+    N_("không có từ khóa"),
+    N_("bỏ qua"),
+    N_("không khẩn"),
+    N_("không có từ khóa nguy hiểm"),
+)

@@ -153,6 +153,10 @@ async def report_context(request: Request, feedback: Feedback, user: StaffUser) 
         "reasons": [suggestion_reason(item.reason, lang) for item in view.suggestions.categories]
         if view.suggestions
         else [],
+        # Stored since urgency reasons were kept; the danger words alone before.
+        "urgency_reason": suggestion_reason(urgency.reason or ", ".join(urgency.words), lang)
+        if view.suggestions and (urgency := view.suggestions.urgency)
+        else "",
         "tz": settings.tz,
         "console": settings.console,
         "can_act": user.role in ACTORS,

@@ -3,6 +3,7 @@
 Other packages use what this module names (or the `service` module), never the
 other modules: an import-linter contract in pyproject.toml holds them to it."""
 
+from pakn.intelligence.curve import STEPS, curve_report
 from pakn.intelligence.deferred import Worker, drain, is_pending, owed_assessment
 from pakn.intelligence.evaluate import report
 from pakn.intelligence.intake import current_engine
@@ -10,11 +11,13 @@ from pakn.intelligence.schemas import Assessment, Suggestions, assessment_state,
 from pakn.intelligence.training import train
 
 __all__ = [
+    "STEPS",
     "Assessment",
     "Suggestions",
     "Worker",
     "assessment_state",
     "current_engine",
+    "curve_report",
     "drain",
     "is_pending",
     "owed_assessment",

@@ -47,7 +47,7 @@ PARALLEL_QUERIES = 4  # candidate queries of one batch in flight at once (the po
 FIRST_VERSION = 1  # as submitted: nobody has acted on the report yet
 URGENCY_FIELDS = ("urgent", "priority", "deadline", "deadline_kind", "due_soon_at")
 COLUMNS = (
-    "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id", "created_at",
+    "id", "tracking_code", "title", "content", "category_id", "lat", "lon", "admin_unit_id", "address", "created_at",
 )  # fmt: skip
 
 
@@ -132,6 +132,7 @@ async def _assessed(
         lat=row["lat"],
         lon=row["lon"],
         admin_unit=row["admin_unit_id"],
+        address=row["address"],
         id=row["id"],
     )
     try:
@@ -157,6 +158,7 @@ def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:
         rawsql.value(Feedback, name, fields.get(name)) for name in ("search_text", "search_compact", "suggestions")
     ]
     values.append(fields.get("suggested_category_id"))
+    values.append(fields.get("admin_unit_id"))
     for name in URGENCY_FIELDS:
         given = fields.get(name)
         values.extend([urgent, rawsql.value(Feedback, name, given) if given is not None else None])
@@ -169,7 +171,7 @@ def _stored_values(feedback_id: int, fields: dict[str, Any]) -> list[Any]:
 # read before the statement's own increment).
 STORE = (
     "UPDATE feedback SET assessed_at = ?, search_text = ?, search_compact = ?, suggestions = ?, "
-    "suggested_category_id = ?, "
+    "suggested_category_id = ?, admin_unit_id = COALESCE(admin_unit_id, ?), "
     + ", ".join(f"{name} = CASE WHEN ? AND version = {FIRST_VERSION} THEN ? ELSE {name} END" for name in URGENCY_FIELDS)
     + f", version = version + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM deferred_task "
     f"WHERE kind = '{KIND}' AND subject_id = ? AND due_at = ?)"

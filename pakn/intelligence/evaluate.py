@@ -16,7 +16,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from pakn.intelligence import duplicates
+from pakn.intelligence import duplicates, urgency_learning
+from pakn.intelligence.confusion import confusion, render
+from pakn.intelligence.model import CategoryModel
 from pakn.intelligence.suggestions import Engine, categorise, urgency
 from pakn.intelligence.training import train_on
 from pakn.text.privacy import personal_data_spans
@@ -65,7 +67,7 @@ class Accuracy:
     by_form: dict[str, tuple[float, int]]
 
 
-def _accuracy(records: list[Record], rankings: list[list[str]]) -> Accuracy:
+def accuracy(records: list[Record], rankings: list[list[str]]) -> Accuracy:
     hits = [
         (record, ranking[:1] == [record.category], record.category in ranking[:3])
         for record, ranking in zip(records, rankings, strict=True)
@@ -80,28 +82,36 @@ def _accuracy(records: list[Record], rankings: list[list[str]]) -> Accuracy:
     )
 
 
-def rules_only(engine: Engine, records: list[Record]) -> Accuracy:
-    return _accuracy(records, [[item.code for item in categorise(engine, r.title, r.content)] for r in records])
+def rankings(engine: Engine, records: list[Record], model: CategoryModel | None = None) -> list[list[str]]:
+    """Every record's categories, most likely first: by the rules, or blended
+    with `model` by its share."""
+    return [[item.code for item in categorise(engine, r.title, r.content, model)] for r in records]
 
 
-def cross_validated(engine: Engine, records: list[Record], folds: int, seed: int = 0) -> tuple[Accuracy, list[float]]:
-    """Each record ranked by a model trained on the other folds; and the
-    blend share each fold's training chose."""
+def texts(records: list[Record]) -> list[tuple[str, str]]:
+    return [(record.title, record.content) for record in records]
+
+
+def cross_validated(
+    engine: Engine, records: list[Record], folds: int, seed: int = 0
+) -> tuple[list[list[str]], list[float]]:
+    """Each record ranked by a model trained on the other folds (as `pakn
+    triage train` trains, share included); and the share each fold chose."""
     from sklearn.model_selection import StratifiedKFold
 
     labels = [record.category for record in records]
     folds = max(2, min(folds, min(Counter(labels).values())))
-    rankings: list[list[str]] = [[] for _ in records]
+    ranked: list[list[str]] = [[] for _ in records]
     alphas: list[float] = []
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, held in splitter.split(records, labels):
-        trained = train_on(engine, [(records[i].title, records[i].content) for i in train], [labels[i] for i in train])
+        trained = train_on(engine, texts([records[i] for i in train]), [labels[i] for i in train])
         model = trained.model if trained else None
         alphas.append(model.alpha if model else 0.0)
-        for index in held:
-            record = records[index]
-            rankings[index] = [item.code for item in categorise(engine, record.title, record.content, model)]
-    return _accuracy(records, rankings), alphas
+        held_records = [records[i] for i in held]
+        for index, ranking in zip(held, rankings(engine, held_records, model), strict=True):
+            ranked[index] = ranking
+    return ranked, alphas
 
 
 @dataclass(frozen=True)
@@ -177,8 +187,9 @@ def privacy_metrics(records: list[Record]) -> Privacy:
 
 def report(engine: Engine, path: Path, folds: int = 5) -> str:
     records = load(path)
-    rules = rules_only(engine, records)
-    trained, alphas = cross_validated(engine, records, folds)
+    by_rules = rankings(engine, records)
+    by_blend, alphas = cross_validated(engine, records, folds)
+    rules, trained = accuracy(records, by_rules), accuracy(records, by_blend)
     danger = urgency_metrics(engine, records)
     dup_recall, pairs = duplicate_recall(engine, records)
     privacy = privacy_metrics(records)
@@ -192,11 +203,22 @@ def report(engine: Engine, path: Path, folds: int = 5) -> str:
             "  top-1 by form, with model:  " + _forms(trained),
             f"urgent:          precision {danger.precision:.3f}  recall {danger.recall:.3f}"
             f"  ({danger.flagged} flagged, {danger.urgent} urgent)",
+            urgency_learning.evaluation(engine, texts(records), [record.urgent for record in records], folds),
             f"duplicates:      recall@5 {dup_recall:.3f}  ({pairs} pairs)",
             f"personal data:   recall {privacy.recall:.3f}  ({privacy.labelled} labelled)"
             f"  false masks {privacy.false_masks}",
+            "",
+            _confusion("rules only", engine, records, by_rules),
+            "",
+            _confusion(f"rules + model ({len(alphas)}-fold)", engine, records, by_blend),
         ]
     )
+
+
+def _confusion(title: str, engine: Engine, records: list[Record], ranked: list[list[str]]) -> str:
+    labels = [record.category for record in records]
+    table = confusion(labels, [ranking[0] for ranking in ranked], engine.categories)
+    return f"confusion, {title} (rows: labelled, columns: top-1 suggestion):\n{render(table)}"
 
 
 def _forms(accuracy: Accuracy) -> str:

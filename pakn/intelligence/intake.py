@@ -17,11 +17,10 @@ from typing import Any
 from pakn.core import context
 from pakn.deadlines.service import intake_fields
 from pakn.domain.channels import Priority
-from pakn.intelligence import duplicates
+from pakn.intelligence import duplicates, places
 from pakn.intelligence.model import CategoryModel
-from pakn.intelligence.rules import UrgencyScore
-from pakn.intelligence.suggestions import Engine, Ranked, categorise, suggest_agency, urgency
-from pakn.intelligence.training import cache
+from pakn.intelligence.suggestions import Engine, Ranked, Urgency, categorise, suggest_agency, urgency
+from pakn.intelligence.training import KIND, URGENCY_KIND, cache
 from pakn.models import AdminUnit
 from pakn.reference import categories
 from pakn.settings import TriageConfig
@@ -29,7 +28,8 @@ from pakn.text.fold import compact, search_document
 
 FORMAT = 1
 TEXT_MEMO_SIZE = 512
-_TEXT_MEMO: dict[tuple[str, str], tuple[Engine, CategoryModel | None, list[Ranked], UrgencyScore]] = {}
+Models = tuple[CategoryModel | None, CategoryModel | None]  # category, urgency
+_TEXT_MEMO: dict[tuple[str, str], tuple[Engine, Models, list[Ranked], Urgency]] = {}
 
 
 def current_engine() -> Engine:
@@ -47,6 +47,7 @@ class Report:
     lat: float | None = None
     lon: float | None = None
     admin_unit: str | None = None
+    address: str = ""  # as the citizen typed it: read for the commune when there are no coordinates
     # A stored report is compared with the reports received before it only.
     id: int | None = None
 
@@ -65,17 +66,19 @@ def _folded(title: str, content: str) -> str:
 async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None = None) -> dict[str, Any]:
     """Fields to store with the report received at `now`: `suggestions`,
     `suggested_category_id` (only when the citizen chose none), and `urgent`,
-    `priority` and the urgent deadline when danger words are found. `nearby`
+    `priority` and the urgent deadline when the urgency blend says so. `nearby`
     shares candidate lists between the reports of one batch."""
     engine = current_engine()
-    model = await cache.current(now, engine.config.model_check_seconds)
-    ranked, danger = _read_text(engine, model, report.title, report.content)
-    units = await _units(report.admin_unit) if engine.config.agencies_by_unit else (report.admin_unit or "",)
+    model = await cache.current(KIND, now, engine.config.model_check_seconds)
+    urgency_model = await cache.current(URGENCY_KIND, now, engine.config.model_check_seconds)
+    ranked, danger = _read_text(engine, (model, urgency_model), report.title, report.content)
+    place, unit = await _place(report, engine.config)
+    units = await _units(unit) if engine.config.agencies_by_unit else (unit or "",)
     probe = duplicates.Probe(
         text=duplicates.report_text(report.title, report.content),
         lat=report.lat,
         lon=report.lon,
-        admin_unit=report.admin_unit,
+        admin_unit=unit,
         category=report.category or (ranked[0].code if ranked else None),
     )
     suggestions = {
@@ -83,10 +86,13 @@ async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None
         "categories": [item.as_json() for item in ranked[:5]],
         "agency": suggest_agency(engine.config, ranked, units),
         "duplicates": await duplicates.find(probe, now, scope_of(engine.config), before_id=report.id, nearby=nearby),
-        "urgency": {"urgent": danger.urgent, "score": danger.score, "words": list(danger.words)},
-        "model": {"id": cache.model_id, "share": model.alpha} if model is not None else None,
+        "urgency": danger.as_json(),
+        "model": {"id": cache.model_id(KIND), "share": model.alpha} if model is not None else None,
+        "place": place.as_json() if place is not None else None,
     }
     fields: dict[str, Any] = {"suggestions": suggestions}
+    if unit != report.admin_unit:
+        fields["admin_unit_id"] = unit
     # The citizen's own category is never replaced; the suggestion is kept beside it.
     if report.category is None and ranked and await categories.is_active(ranked[0].code):
         fields["suggested_category_id"] = ranked[0].code
@@ -95,23 +101,35 @@ async def assess(report: Report, now: datetime, nearby: duplicates.Nearby | None
     return fields
 
 
-def _read_text(
-    engine: Engine, model: CategoryModel | None, title: str, content: str
-) -> tuple[list[Ranked], UrgencyScore]:
+def _read_text(engine: Engine, models: Models, title: str, content: str) -> tuple[list[Ranked], Urgency]:
     """Categories and urgency of a text; a flood repeats one text hundreds of
-    times, so recent texts are remembered (for this engine and model only)."""
+    times, so recent texts are remembered (for this engine and models only)."""
     key = (title, content)
     found = _TEXT_MEMO.get(key)
-    if found is None or found[0] is not engine or found[1] is not model:
+    if found is None or found[0] is not engine or any(a is not b for a, b in zip(found[1], models, strict=True)):
         if len(_TEXT_MEMO) >= TEXT_MEMO_SIZE:
             _TEXT_MEMO.clear()
         found = _TEXT_MEMO[key] = (
             engine,
-            model,
-            categorise(engine, title, content, model),
-            urgency(engine, title, content),
+            models,
+            categorise(engine, title, content, models[0]),
+            urgency(engine, title, content, models[1]),
         )
     return found[2], found[3]
+
+
+async def _place(report: Report, config: TriageConfig) -> tuple[places.Place | None, str | None]:
+    """The commune read from the address and text of a report without
+    coordinates, and the unit the report is then in: the citizen's own, else
+    that commune when its score reaches `place_min_score` and the unit table
+    (restricted to the served provinces) holds it."""
+    if report.lat is not None and report.lon is not None:
+        return None, report.admin_unit
+    served = context.settings().admin_units.provinces
+    place = await places.resolve(report.address, report.title, report.content, served)
+    if place is None or report.admin_unit is not None or place.score < config.place_min_score:
+        return place, report.admin_unit
+    return place, place.code if await AdminUnit.exists(code=place.code) else None
 
 
 def scope_of(config: TriageConfig) -> duplicates.Scope:

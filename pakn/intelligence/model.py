@@ -5,6 +5,14 @@ of the time), blended with the keyword rules. Its margins become
 probabilities by a softmax with a fixed `SCALE`; training picks how much the
 blend trusts them.
 
+A model trained on one province's decisions is sure of itself on that
+province's text and unsure on text unlike it (its first two categories close
+together), yet the blend would weigh it all the same. So its probabilities
+are tempered towards even when its first category is less than
+`CONFIDENT_GAP` (in log-probability) ahead of its second: rules that found
+their words keep their first choice on such text, and the model still
+decides where it is sure.
+
 Features are character n-grams of the folded text with the spaces removed,
 so "duong bi ngap", "Đường bị ngập" and "đườngbịngập" give the same features,
 plus folded words and word pairs where spaces were typed.
@@ -31,6 +39,9 @@ from pakn.text.normalise import matchable
 FORMAT = 1
 NGRAMS = (3, 4, 5)
 SCALE = 3.0  # margin units per e-fold of probability
+# A category model speaks with its full share when its first category is at
+# least e times as likely as its second (a margin 1/SCALE ahead).
+CONFIDENT_GAP = 1.0
 
 
 def features(title: str, content: str) -> list[str]:
@@ -57,6 +68,7 @@ class CategoryModel:
     intercept: np.ndarray
     classes: tuple[str, ...]
     alpha: float  # the model's share in the blend with the rules
+    confident_gap: float = 0.0  # see `temper`; 0: never tempered
 
     def vector(self, title: str, content: str) -> tuple[np.ndarray, np.ndarray]:
         """The report's TF-IDF vector as (feature indices, weights): sublinear
@@ -74,7 +86,7 @@ class CategoryModel:
         if len(self.classes) == 2:  # a binary classifier keeps one row, for the second class
             decision = np.array([-decision[0], decision[0]]) / 2
         exp = np.exp(SCALE * (decision - decision.max()))
-        return dict(zip(self.classes, (exp / exp.sum()).tolist(), strict=True))
+        return temper(dict(zip(self.classes, (exp / exp.sum()).tolist(), strict=True)), self.confident_gap)
 
     def to_bytes(self) -> bytes:
         terms = [""] * len(self.vocabulary)
@@ -90,6 +102,7 @@ class CategoryModel:
             intercept=self.intercept.astype(np.float32),
             classes=np.array(self.classes, dtype=str),
             alpha=np.array([self.alpha]),
+            confident_gap=np.array([self.confident_gap]),
         )
         return buffer.getvalue()
 
@@ -113,10 +126,31 @@ class CategoryModel:
                 intercept=data["intercept"].astype(np.float64),
                 classes=tuple(str(code) for code in data["classes"]),
                 alpha=float(data["alpha"][0]),
+                # Models stored before tempering have no gap: never tempered.
+                confident_gap=float(data["confident_gap"][0]) if "confident_gap" in data.files else 0.0,
             )
 
 
-def fit(texts: list[tuple[str, str]], labels: list[str], *, alpha: float = 0.5) -> CategoryModel:
+def gap(shares: dict[str, float]) -> float:
+    """How sure: the log-probability of the first category over the second."""
+    first, second = sorted(shares.values(), reverse=True)[:2]
+    return math.log(first / max(second, 1e-12))
+
+
+def temper(shares: dict[str, float], confident_gap: float) -> dict[str, float]:
+    """The probabilities moved towards even in proportion as their gap falls
+    short of `confident_gap` (0: as they are). The order stays; only the
+    weight the blend gives them changes."""
+    if confident_gap <= 0 or len(shares) < 2:
+        return shares
+    sure = min(1.0, gap(shares) / confident_gap)
+    even = (1.0 - sure) / len(shares)
+    return {code: sure * share + even for code, share in shares.items()}
+
+
+def fit(
+    texts: list[tuple[str, str]], labels: list[str], *, alpha: float = 0.5, confident_gap: float = 0.0
+) -> CategoryModel:
     """Train on (title, content) pairs and their final categories; needs at
     least two categories. scikit-learn is imported here only."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -137,4 +171,5 @@ def fit(texts: list[tuple[str, str]], labels: list[str], *, alpha: float = 0.5) 
         intercept=np.asarray(classifier.intercept_, dtype=np.float64),
         classes=tuple(str(code) for code in classifier.classes_),
         alpha=alpha,
+        confident_gap=confident_gap,
     )

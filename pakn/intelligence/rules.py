@@ -13,11 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pakn.text.matching import Document, Phrase, phrase
 
 WEIGHTS = {"strong": 3.0, "words": 1.5, "weak": 0.5}
 URGENCY_WEIGHTS = {"hazards": 3.0, "signs": 2.0, "mild": 1.0, "immediacy": 1.0}
+# Words that take danger words out (see `live_danger`); `ordinary` is matched
+# with the danger words too, so "cháy hàng" (sold out) hides its "cháy".
+CUE_GROUPS = ("ordinary", "ongoing", "negation", "hypothetical", "past", "planned", "habitual", "resolved")
+# Cues that take out the danger words of their whole sentence.
+WHOLE_SENTENCE = ("past", "planned", "habitual")
+# The body's cues that take the title's words out when the body has none left.
+TITLE_CUES = (*WHOLE_SENTENCE, "hypothetical", "resolved")
+# "không có ai bị thương": a negation reaches this many syllables ahead.
+NEGATION_REACH = 1
 # Folded single syllables stand for several words: they count this much.
 FOLDED_SYLLABLE = 0.5
 TITLE_BONUS = 1.5
@@ -69,6 +79,7 @@ class RuleSet:
     urgency_terms: TermIndex
     urgency_threshold: float
     ambiguous_folded: frozenset[str] = field(default_factory=frozenset)
+    urgency_cues: TermIndex = field(default_factory=lambda: TermIndex.of(()))
 
 
 def _terms(table: dict[str, list[str]], weights: dict[str, float], label: str | None = None) -> list[Term]:
@@ -95,26 +106,29 @@ def load_rules(path: Path) -> RuleSet:
         category_terms=TermIndex.of(
             term for code, table in categories.items() for term in _terms(table, WEIGHTS, code)
         ),
-        urgency_terms=TermIndex.of(_terms(urgency, URGENCY_WEIGHTS)),
+        urgency_terms=TermIndex.of(_terms(urgency, URGENCY_WEIGHTS | {"ordinary": 1.0})),
         urgency_threshold=float(urgency.get("threshold", 3)),
         ambiguous_folded=frozenset(data.get("ambiguous_folded", [])),
+        urgency_cues=TermIndex.of(_terms(urgency, dict.fromkeys(CUE_GROUPS, 1.0))),
     )
 
 
 def hits(terms: TermIndex, title: Document, body: Document, ambiguous: frozenset[str]) -> list[Hit]:
     """Every match of every term in title and body, the longest where they overlap."""
-    found: list[Hit] = []
-    for document, in_title in ((title, True), (body, False)):
-        folded = not document.diacritics
-        table = terms.folded if folded else terms.marked
-        matches = [
-            Hit(term, weight, start, end, in_title)
-            for start, end, piece in document.pieces(terms.longest, folded=folded)
-            for term in table.get(piece, ())
-            if (weight := _weight(term, document, ambiguous))
-        ]
-        found.extend(_longest(matches))
-    return found
+    return matches(terms, title, ambiguous, in_title=True) + matches(terms, body, ambiguous)
+
+
+def matches(terms: TermIndex, document: Document, ambiguous: frozenset[str], *, in_title: bool = False) -> list[Hit]:
+    """Every match of every term in one document, the longest where they overlap."""
+    folded = not document.diacritics
+    table = terms.folded if folded else terms.marked
+    found = [
+        Hit(term, weight, start, end, in_title)
+        for start, end, piece in document.pieces(terms.longest, folded=folded)
+        for term in table.get(piece, ())
+        if (weight := _weight(term, document, ambiguous))
+    ]
+    return _longest(found)
 
 
 def _weight(term: Term, document: Document, ambiguous: frozenset[str]) -> float:
@@ -162,19 +176,116 @@ def category_scores(rules: RuleSet, title: Document, body: Document) -> dict[str
 @dataclass(frozen=True)
 class UrgencyScore:
     score: float
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # the danger words that counted
     urgent: bool
+    cancelled: tuple[str, ...] = ()  # the cues that took danger words out
+
+    @property
+    def reason(self) -> str:
+        """Why, for the coordinator: "từ khóa: sập, đang", "không khẩn: tuần trước"."""
+        parts = []
+        if self.words:
+            parts.append("từ khóa: " + ", ".join(self.words))
+        if self.cancelled:
+            parts.append(("bỏ qua: " if self.urgent else "không khẩn: ") + ", ".join(self.cancelled))
+        return "; ".join(parts) or "không có từ khóa nguy hiểm"
+
+
+def live_danger(rules: RuleSet, title: Document, body: Document) -> tuple[list[Hit], tuple[str, ...]]:
+    """The danger words that stand, and the cues that took the others out.
+
+    Within a sentence, a `negation` takes out the words just after it ("không
+    có ai bị thương"), a `hypothetical` cue those after it ("nếu không xử lý sẽ
+    sập"), a `past`, `planned` or `habitual` cue its whole sentence ("tuần
+    trước", "dự kiến", "mỗi khi mưa"), and a `resolved` cue its sentence and
+    those before it ("đã dập tắt"); but nothing after an `ongoing` cue ("từ
+    tuần trước đến nay vẫn đang sạt"). The title names what the body tells:
+    when the body has no danger word left, its cues speak for the title too.
+    """
+    body_cues = _cues(rules, body)
+    body_live, body_out = _sorted_hits(rules, body, body_cues)
+    title_cues = _cues(rules, title)
+    if not body_live:
+        after_title = len(title.sentence_ends)
+        title_cues += [
+            cue._replace(sentence=after_title, group="resolved") for cue in body_cues if cue.group in TITLE_CUES
+        ]
+    title_live, title_out = _sorted_hits(rules, title, title_cues, in_title=True)
+    return title_live + body_live, tuple(dict.fromkeys(title_out + body_out))
+
+
+class Cue(NamedTuple):
+    sentence: int
+    start: int
+    end: int
+    group: str
+    text: str
+
+
+def _cues(rules: RuleSet, document: Document) -> list[Cue]:
+    """The cues found; a folded single syllable ("so": số, sợ, sở) is too
+    unsure to take anything out, so only cues at full weight count."""
+    return [
+        Cue(document.sentence(hit.start), hit.start, hit.end, hit.term.label, hit.term.phrase.text)
+        for hit in _in_earnest(matches(rules.urgency_cues, document, rules.ambiguous_folded))
+        if hit.weight == hit.term.weight
+    ]
+
+
+def _in_earnest(found: list[Hit]) -> list[Hit]:
+    """The hits that do not share a syllable with a word in its everyday sense
+    ("sập nguồn" hides the "bị sập" of "bị sập nguồn")."""
+    everyday = [hit for hit in found if hit.term.label == "ordinary"]
+    return [
+        hit
+        for hit in found
+        if hit.term.label != "ordinary" and not any(o.start < hit.end and hit.start < o.end for o in everyday)
+    ]
+
+
+def _sorted_hits(
+    rules: RuleSet, document: Document, cues: list[Cue], *, in_title: bool = False
+) -> tuple[list[Hit], list[str]]:
+    live: list[Hit] = []
+    out: list[str] = []
+    for hit in _in_earnest(matches(rules.urgency_terms, document, rules.ambiguous_folded, in_title=in_title)):
+        cue = _taken_out_by(hit, document, cues)
+        if cue is None:
+            live.append(hit)
+        else:
+            out.append(cue.text)
+    return live, out
+
+
+def _taken_out_by(hit: Hit, document: Document, cues: list[Cue]) -> Cue | None:
+    sentence = document.sentence(hit.start)
+    here = [cue for cue in cues if cue.sentence == sentence]
+    if any(cue.group == "ongoing" and cue.start <= hit.start for cue in here):
+        return None
+    for cue in here:
+        before = cue.end <= hit.start
+        if cue.group == "negation" and before and _syllables(document, cue.end, hit.start) <= NEGATION_REACH:
+            return cue
+        if cue.group == "hypothetical" and before or cue.group in WHOLE_SENTENCE:
+            return cue
+    return next((cue for cue in cues if cue.group == "resolved" and cue.sentence >= sentence), None)
+
+
+def _syllables(document: Document, start: int, end: int) -> int:
+    return sum(1 for bound in document.bounds if start < bound <= end)
 
 
 def urgency_score(rules: RuleSet, title: Document, body: Document) -> UrgencyScore:
     """Danger words: the strongest hazard or sign, plus milder signs and one
-    immediacy cue. Each word counts once."""
+    immediacy cue. Each word counts once, and only where no cue takes it out
+    (see `live_danger`)."""
+    live, cancelled = live_danger(rules, title, body)
     best: dict[str, tuple[float, str]] = {}
-    for hit in hits(rules.urgency_terms, title, body, rules.ambiguous_folded):
+    for hit in live:
         group = hit.term.label
         if group not in best or hit.weight > best[group][0]:
             best[group] = (hit.weight, hit.term.phrase.text)
     danger = max((best[group][0] for group in ("hazards", "signs") if group in best), default=0.0)
     score = danger + sum(best[group][0] for group in ("mild", "immediacy") if group in best)
     words = tuple(best[group][1] for group in URGENCY_WEIGHTS if group in best)
-    return UrgencyScore(score=score, words=words, urgent=score >= rules.urgency_threshold)
+    return UrgencyScore(score=score, words=words, urgent=score >= rules.urgency_threshold, cancelled=cancelled)

@@ -27,9 +27,25 @@ class DuplicateSuggestion(BaseModel):
 
 
 class UrgencyFinding(BaseModel):
-    urgent: bool
-    score: float
-    words: list[str] = []
+    urgent: bool = Field(description="The blend of the danger words and the urgency model says urgent")
+    score: float = Field(description="The danger words' score (the rules)")
+    words: list[str] = Field([], description="The danger words that counted")
+    reason: str = Field(
+        "",
+        description='Why, in Vietnamese: "từ khóa: sập, đang" and/or "mô hình: 87%"; empty for'
+        " reports assessed before reasons were kept",
+    )
+    model: float | None = Field(None, description="The urgency model's probability, 0–1, when a model took part")
+
+
+class PlaceSuggestion(BaseModel):
+    code: str = Field(description="The commune read from the address and text (admin unit code)")
+    name: str
+    province_code: str
+    province: str
+    score: float = Field(description="0–1; set on the report from [triage] place_min_score when the citizen gave none")
+    words: list[str] = Field([], description="The words that named it")
+    legacy: str | None = Field(None, description="The pre-2025 name that matched, if one did")
 
 
 class Suggestions(BaseModel):
@@ -39,6 +55,7 @@ class Suggestions(BaseModel):
     agency: AgencySuggestion | None = None
     duplicates: list[DuplicateSuggestion] = []
     urgency: UrgencyFinding | None = None
+    place: PlaceSuggestion | None = None
 
 
 Assessment = Literal["pending", "done", "failed"]

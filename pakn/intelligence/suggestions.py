@@ -1,8 +1,10 @@
-"""Category and agency suggestions: the rules, the model, and their blend.
+"""Category, agency and urgency suggestions: the rules, the models, and their blend.
 
 Rule scores become probabilities by a softmax; the model gives its own; the
 blend weighs the model by `alpha`, which training picks by cross-validation
-(with few decisions behind it the model gets little say). The agency follows
+(with few decisions behind it the model gets little say). Urgency blends the
+same way: the danger-word finding as a probability, and the urgency model's
+(urgency_learning.py). The agency follows
 from the category through the configured category × unit → agency table, its
 score being the chance that one of its categories is right.
 """
@@ -97,8 +99,67 @@ def categorise(engine: Engine, title: str, content: str, model: CategoryModel | 
     return sorted(ranked, key=lambda item: (-item.score, item.code != FALLBACK, order[item.code]))
 
 
-def urgency(engine: Engine, title: str, content: str) -> UrgencyScore:
-    return urgency_score(engine.rules, document(title), document(content))
+URGENT, NORMAL = "urgent", "normal"  # the urgency model's two classes
+# Rule score points between the threshold and an even chance: a finding at the
+# threshold is a little over even, one just under it a little under.
+RULE_MARGIN = 0.25
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """A text's urgency: the rules' finding, the model's probability when a
+    model took part, and their blend; urgent when the blend is at least even."""
+
+    rules: UrgencyScore
+    model: float | None
+    probability: float
+
+    @property
+    def urgent(self) -> bool:
+        return self.probability >= 0.5
+
+    @property
+    def reason(self) -> str:
+        """Why, for the coordinator: the rules' words ("từ khóa: sập, đang"),
+        and the model's probability when it took part ("mô hình: 87%")."""
+        if self.model is None:
+            return self.rules.reason
+        return f"{self.rules.reason}; mô hình: {round(self.model * 100)}%"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "urgent": self.urgent,
+            "score": self.rules.score,
+            "words": list(self.rules.words),
+            "reason": self.reason,
+            "model": round(self.model, 3) if self.model is not None else None,
+        }
+
+
+def rule_urgency(engine: Engine, found: UrgencyScore) -> float:
+    """The rules' finding as a probability: the further past the threshold,
+    the surer. A finding the rules set aside (urgent false though the score
+    reached the threshold) counts as no danger word at all."""
+    threshold = engine.rules.urgency_threshold
+    if found.urgent:
+        return _sigmoid(found.score - threshold + RULE_MARGIN)
+    score = found.score if found.score < threshold else 0.0
+    return _sigmoid(score - threshold - RULE_MARGIN)
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def urgency(engine: Engine, title: str, content: str, model: CategoryModel | None = None) -> Urgency:
+    """The rules' danger words, blended with the urgency model by its share;
+    a model with no share takes no part (the rules decide alone)."""
+    found = urgency_score(engine.rules, document(title), document(content))
+    by_rules = rule_urgency(engine, found)
+    if model is None or model.alpha <= 0:
+        return Urgency(found, None, by_rules)
+    by_model = model.probabilities(title, content).get(URGENT, 0.0)
+    return Urgency(found, by_model, blend({URGENT: by_rules}, {URGENT: by_model}, model.alpha)[URGENT])
 
 
 def agency_for(config: TriageConfig, category: str, units: tuple[str, ...]) -> str | None:

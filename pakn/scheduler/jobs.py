@@ -26,10 +26,10 @@ from pakn.workflow import auto_close
 
 
 async def triage_retrain(now: datetime) -> object:
-    row = await train(current_engine(), now)
-    if row is None:
-        return {"trained": False}
-    return {"trained": True, "model_id": row.id, "reports": (row.metrics or {}).get("reports")}
+    """Both models retrained; each kind's figures on the held-out decisions,
+    and whether a new model was stored (a worse one is not)."""
+    retrained = await train(current_engine(), now)
+    return {"trained": any(item.stored for item in retrained), **{item.kind: item.figures for item in retrained}}
 
 
 async def triage_assess(now: datetime) -> object:
@@ -114,7 +114,12 @@ JOBS: tuple[Job, ...] = (
     Job("weekly-digest", "Báo cáo tuần / weekly status e-mails", send_weekly_digests, _weekly, catch_up=True),
     Job("outbox-flush", "Gửi thư, thông báo đang chờ / send queued mail, notices", flush_every_channel, _every_seconds),
     Job("triage-assess", "Đánh giá phản ánh mới còn chờ / assess waiting reports", triage_assess, _every_minute),
-    Job("triage-retrain", "Huấn luyện lại mô hình phân loại / retrain the category model", triage_retrain, _nightly),
+    Job(
+        "triage-retrain",
+        "Huấn luyện lại mô hình phân loại và khẩn / retrain the category and urgency models",
+        triage_retrain,
+        _nightly,
+    ),
     Job("idempotency-expiry", "Xoá khoá gửi trùng cũ / expire idempotency keys", idempotency_expiry, _housekeeping),
     Job("orphan-files", "Xoá tệp không thuộc phản ánh nào / delete orphaned files", orphan_files, _housekeeping),
     Job(

@@ -292,3 +292,6 @@ class TriageConfig(_Strict):
     # Agency suggestion: category → agency code; per unit (province or commune code) what differs.
     agencies: dict[str, str] = {}
     agencies_by_unit: dict[str, dict[str, str]] = {}
+    # The commune read from a report's address (no coordinates, no unit given) is set on
+    # the report from this score on (pakn/intelligence/places.py; bench/README.md).
+    place_min_score: float = Field(0.5, ge=0, le=1)

@@ -9,16 +9,25 @@ phrase typed with spaces matches the same words typed together.
 
 Folded phrases (no marks) are matched only in text typed without diacritics,
 where "sap" may be "sập" or "sắp"; see `Phrase`.
+
+The Document also keeps where each sentence ends, so that a cue such as
+"tuần trước" can speak for its own sentence only.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pakn.text.normalise import has_diacritics, matchable
 from pakn.text.syllables import cuts, fold_letters
+
+# A sentence ends at . ! ? ; … before a space (not inside "2.137" or "TP.HCM"),
+# or at a line break.
+_SENTENCE_END = re.compile(r"[.!?;…]+(?=\s|$)|\n")
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,11 @@ class Document:
     folded: str
     bounds: frozenset[int]
     diacritics: bool
+    sentence_ends: tuple[int, ...] = ()  # offsets in `marked`, ascending
+
+    def sentence(self, offset: int) -> int:
+        """The number of the sentence that `offset` falls in, from 0."""
+        return bisect_right(self.sentence_ends, offset)
 
     def pieces(self, longest: int, *, folded: bool = False) -> Iterator[tuple[int, int, str]]:
         """Every stretch from one bound to a later one, up to `longest`
@@ -85,17 +99,23 @@ def phrase(text: str) -> Phrase:
 def document(text: str) -> Document:
     """The report's text prepared for matching (cached: title and content are
     read by the category rules and the danger words alike)."""
-    words = matchable(text).split()
+    words: list[str] = []
     bounds = {0}
+    ends: list[int] = []
     offset = 0
-    for word in words:
-        bounds.update(offset + cut for cut in cuts(word))
-        offset += len(word)
-        bounds.add(offset)
+    for sentence in _SENTENCE_END.split(text):
+        for word in matchable(sentence).split():
+            words.append(word)
+            bounds.update(offset + cut for cut in cuts(word))
+            offset += len(word)
+            bounds.add(offset)
+        if offset and (not ends or ends[-1] < offset):
+            ends.append(offset)
     marked = "".join(words)
     return Document(
         marked=marked,
         folded=fold_compact(marked),
         bounds=frozenset(bounds),
         diacritics=has_diacritics(text),
+        sentence_ends=tuple(ends),
     )

@@ -119,8 +119,10 @@ async def test_the_model_is_trained_on_staff_decisions_and_used_at_intake(tmp_pa
     await submitted(tmp_path, "Đèn đường tắt cả tuần nay.", category="dien-chieu-sang")  # not decided yet
     engine = Engine(current_engine().rules, current_engine().categories, TriageConfig(model_min_reports=8))
     now = datetime.now(TZ)
-    stored = await training.train(engine, now)
-    assert stored is not None and stored.metrics["reports"] == 8
+    category, urgency = await training.train(engine, now)
+    stored = category.stored
+    assert stored is not None and stored.metrics is not None and stored.metrics["reports"] == 8
+    assert urgency.stored is None  # no urgent decision: the danger words go on alone
     assert await TriageModel.filter(kind="category").count() == 1
     new = await submitted(tmp_path, "Mặt đường lún sụt nhiều ổ gà.", at=now)
     assert new.suggestions["model"]["id"] == stored.id
@@ -128,7 +130,7 @@ async def test_the_model_is_trained_on_staff_decisions_and_used_at_intake(tmp_pa
 
 
 async def test_too_few_decisions_train_nothing_and_the_rules_go_on(tmp_path: Path) -> None:
-    assert await jobs.triage_retrain(datetime.now(TZ)) == {"trained": False}
+    assert await jobs.triage_retrain(datetime.now(TZ)) == {"trained": False}  # nothing tried, no figures
     assert await TriageModel.all().count() == 0
     new = await submitted(tmp_path, "Mặt đường nhiều ổ gà.")
     assert new.suggestions["model"] is None and new.suggested_category_id == "giao-thong"
