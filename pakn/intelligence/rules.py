@@ -249,6 +249,10 @@ def _sorted_hits(
     live: list[Hit] = []
     out: list[str] = []
     for hit in _in_earnest(matches(rules.urgency_terms, document, rules.ambiguous_folded, in_title=in_title)):
+        # Matching is blind to spacing and punctuation: a phrase read across a
+        # sentence end ("... nhảy vô. Đề nghị" folds to "vỡ đê") is none.
+        if document.sentence(hit.start) != document.sentence(hit.end - 1):
+            continue
         cue = _taken_out_by(hit, document, cues)
         if cue is None:
             live.append(hit)

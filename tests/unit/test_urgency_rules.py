@@ -243,3 +243,41 @@ def test_sentences_end_at_stops_not_inside_numbers() -> None:
     assert len(text.sentence_ends) == 4
     assert text.sentence(0) == 0
     assert text.sentence(len(text.marked) - 1) == 3
+
+
+# Dangers told without a textbook danger word: how people report them to the app.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cả hành lang tầng 4 có mùi gas nồng nặc, gõ cửa không ai mở, đề nghị cử người đến ngay.",
+        "Con tôi 7 tuổi đi học về từ 4 giờ chiều nay đến giờ chưa về nhà, ai thấy xin báo giúp.",
+        "Bà cụ hàng xóm bị lẫn, đi khỏi nhà từ sáng chưa về, trời sắp tối.",
+        "Cháu bé vừa uống nhầm thuốc trừ sâu, đang nôn, cần hỗ trợ gấp.",
+        "nuoc song len nhanh, tran vao xom roi, nha ba cu o mot minh chua ra duoc",
+        "Tấm biển quảng cáo trên nóc nhà bị gió giật bung ra, đang đung đưa trên đầu người đi đường.",
+        "Người đàn ông nằm bất động giữa đường sau va chạm, ai gọi cấp cứu giúp.",
+        "hẻm 12 nước vô nhà ngang gối, ổ cắm điện ngập hết, có người già nằm liệt, cứu giúp với",
+        "Có người lạ đang cạy cửa nhà bên cạnh, nhà họ đi vắng, công an tới liền giùm.",
+        "Ba e ra cản máy múc thì bị mấy người đẩy ngã, đang ủi phá vườn ngay bây giờ.",
+        "Bác hàng xóm bị ong vò vẽ đốt chục vết, thở khò khè, ai đưa đi viện giúp.",
+    ],
+)
+def test_dangers_in_ordinary_words_are_urgent(engine: Engine, text: str) -> None:
+    found = danger(engine, text)
+    assert found.urgent, found
+    assert found.words
+
+
+# Complaints that mention help or danger in passing, and snatch thefts told afterwards.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nhà số 15 xây bậc tam cấp lấn ra ngõ, ngõ chỉ còn vừa một xe máy, xe cứu thương không vào được.",
+        "Tôi bị giật điện thoại ở đường Trần Phú tối qua, đã báo công an phường, xin cho biết tiến độ.",
+        "Mùa gặt người ta đốt rơm rạ khói mù mịt, đi xe máy cay mắt, đề nghị xã tuyên truyền.",
+        "Thời gian gần đây có người đi xe máy bắt trộm chó bằng súng điện rất nguy hiểm.",
+        "Tôi bị tai nạn lao động năm 2023, xin hỏi mức trợ cấp hiện nay được tính thế nào?",
+    ],
+)
+def test_danger_in_passing_is_not_an_emergency(engine: Engine, text: str) -> None:
+    assert not danger(engine, text).urgent, danger(engine, text)
