@@ -1,5 +1,5 @@
-"""`pakn triage train`, `pakn triage evaluate FILE.jsonl` and `pakn triage
-curve DECISIONS.jsonl TEST.jsonl`.
+"""`pakn triage train`, `pakn triage evaluate FILE.jsonl`, `pakn triage
+curve DECISIONS.jsonl TEST.jsonl` and `pakn triage seed OUT FILE.jsonl...`.
 
 Exit status: 0 done, 1 nothing trained (too few staff decisions) or the
 file unreadable, 2 bad usage.
@@ -17,7 +17,7 @@ from pathlib import Path
 from pakn import db
 from pakn.commands.console import database_ready, load_settings
 from pakn.core import context
-from pakn.intelligence import STEPS, current_engine, curve_report, report, train
+from pakn.intelligence import STEPS, current_engine, curve_report, report, train, write_seed
 from pakn.settings import Settings
 
 
@@ -38,6 +38,12 @@ def add_triage_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     curve.add_argument("--also", type=Path, action="append", default=[], help="another labelled file to measure")
     curve.add_argument("--steps", type=_steps, default=STEPS, help="decisions per step (default 50,100,200,400)")
     curve.set_defaults(handler=cmd_curve)
+    seed = actions.add_parser(
+        "seed", help="huấn luyện mô hình khẩn chung / train the general urgency model (config/urgency_seed.npz)"
+    )
+    seed.add_argument("out", type=Path, help="where to write the model (.npz)")
+    seed.add_argument("files", type=Path, nargs="+", help="labelled JSON lines, as for evaluate")
+    seed.set_defaults(handler=cmd_seed)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -98,5 +104,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(report(engine, args.file, args.folds))
     except (OSError, ValueError, KeyError) as exc:
         print(f"pakn: không đọc được / cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    try:
+        print(f"pakn: {write_seed(args.out, args.files)}")
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"pakn: không đọc được / cannot read: {exc}", file=sys.stderr)
         return 1
     return 0

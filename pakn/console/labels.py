@@ -59,6 +59,7 @@ def suggestion_reason(reason: str, lang: Language) -> str:
 REASON_WORDS = (
     N_("từ khóa"),
     N_("mô hình"),
+    N_("mô hình chung"),
     N_("không có từ khóa"),
     N_("bỏ qua"),
     N_("không khẩn"),

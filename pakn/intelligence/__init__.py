@@ -9,6 +9,7 @@ from pakn.intelligence.evaluate import report
 from pakn.intelligence.intake import current_engine
 from pakn.intelligence.schemas import Assessment, Suggestions, assessment_state, suggestions_view
 from pakn.intelligence.training import train
+from pakn.intelligence.urgency_seed import write_seed
 
 __all__ = [
     "STEPS",
@@ -24,4 +25,5 @@ __all__ = [
     "report",
     "suggestions_view",
     "train",
+    "write_seed",
 ]

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pakn.intelligence.evaluate import Accuracy, Record, accuracy, load, rankings, texts
+from pakn.intelligence.evaluate import Accuracy, accuracy, rankings, texts
+from pakn.intelligence.labelled import Record, load
 from pakn.intelligence.suggestions import Engine
 from pakn.intelligence.training import train_on
 

@@ -162,7 +162,7 @@ def fit(
     matrix = vectorizer.fit_transform(texts)
     # Balanced: staff decide far more road reports than land ones; a rare
     # category must still be suggested when its words are there.
-    classifier = LinearSVC(C=0.5, class_weight="balanced")
+    classifier = LinearSVC(C=0.5, class_weight="balanced", random_state=0)  # the same decisions, the same model
     classifier.fit(matrix, labels)
     return CategoryModel(
         vocabulary={str(term): int(index) for term, index in vectorizer.vocabulary_.items()},

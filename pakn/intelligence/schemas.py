@@ -27,15 +27,17 @@ class DuplicateSuggestion(BaseModel):
 
 
 class UrgencyFinding(BaseModel):
-    urgent: bool = Field(description="The blend of the danger words and the urgency model says urgent")
+    urgent: bool = Field(description="The danger words, the general model and the learned urgency model say urgent")
     score: float = Field(description="The danger words' score (the rules)")
     words: list[str] = Field([], description="The danger words that counted")
     reason: str = Field(
         "",
-        description='Why, in Vietnamese: "từ khóa: sập, đang" and/or "mô hình: 87%"; empty for'
-        " reports assessed before reasons were kept",
+        description='Why, in Vietnamese: "từ khóa: sập, đang", "mô hình chung: 82%" (the general model,'
+        ' where it is sure) and/or "mô hình: 87%" (the learned model); empty for reports assessed before'
+        " reasons were kept",
     )
-    model: float | None = Field(None, description="The urgency model's probability, 0–1, when a model took part")
+    model: float | None = Field(None, description="The learned urgency model's probability, 0–1, when one took part")
+    seed: float | None = Field(None, description="The general urgency model's probability, 0–1")
 
 
 class PlaceSuggestion(BaseModel):

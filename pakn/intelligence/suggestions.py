@@ -2,9 +2,10 @@
 
 Rule scores become probabilities by a softmax; the model gives its own; the
 blend weighs the model by `alpha`, which training picks by cross-validation
-(with few decisions behind it the model gets little say). Urgency blends the
-same way: the danger-word finding as a probability, and the urgency model's
-(urgency_learning.py). The agency follows
+(with few decisions behind it the model gets little say). Urgency: the
+danger words, or the general urgency model where it is sure (urgency_seed.py),
+as a probability, blended the same way with the province's learned urgency
+model (urgency_learning.py). The agency follows
 from the category through the configured category × unit → agency table, its
 score being the chance that one of its categories is right.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pakn.intelligence.model import CategoryModel
 from pakn.intelligence.rules import RuleSet, UrgencyScore, category_scores, load_rules, urgency_score
+from pakn.intelligence.urgency_seed import URGENT, load_seed
 from pakn.settings import Settings, TriageConfig, defaults_file
 from pakn.text.matching import document
 
@@ -28,17 +30,21 @@ TOP = 5
 
 @dataclass(frozen=True)
 class Engine:
-    """What suggestions are computed from: rules and configuration."""
+    """What suggestions are computed from: rules, the general urgency model
+    and configuration."""
 
     rules: RuleSet
     categories: tuple[str, ...]
     config: TriageConfig = field(default_factory=TriageConfig)
+    seed: CategoryModel | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
         rules = load_rules(rules_path(settings.triage.rules_file))
         codes = tuple(category.code for category in settings.categories) or rules.categories
-        return cls(rules=rules, categories=codes, config=settings.triage)
+        seed_file = settings.triage.urgency_seed_file
+        seed = load_seed(rules_path(seed_file)) if seed_file else None
+        return cls(rules=rules, categories=codes, config=settings.triage, seed=seed)
 
 
 def rules_path(name: str) -> Path:
@@ -99,7 +105,6 @@ def categorise(engine: Engine, title: str, content: str, model: CategoryModel | 
     return sorted(ranked, key=lambda item: (-item.score, item.code != FALLBACK, order[item.code]))
 
 
-URGENT, NORMAL = "urgent", "normal"  # the urgency model's two classes
 # Rule score points between the threshold and an even chance: a finding at the
 # threshold is a little over even, one just under it a little under.
 RULE_MARGIN = 0.25
@@ -107,12 +112,15 @@ RULE_MARGIN = 0.25
 
 @dataclass(frozen=True)
 class Urgency:
-    """A text's urgency: the rules' finding, the model's probability when a
-    model took part, and their blend; urgent when the blend is at least even."""
+    """A text's urgency: the rules' finding, the general model's and the
+    learned model's probabilities when they took part, and the blend; urgent
+    when the blend is at least even."""
 
     rules: UrgencyScore
     model: float | None
     probability: float
+    seed: float | None = None
+    seed_sure: bool = False  # the general model reached `urgency_seed_min`
 
     @property
     def urgent(self) -> bool:
@@ -121,10 +129,14 @@ class Urgency:
     @property
     def reason(self) -> str:
         """Why, for the coordinator: the rules' words ("từ khóa: sập, đang"),
-        and the model's probability when it took part ("mô hình: 87%")."""
-        if self.model is None:
-            return self.rules.reason
-        return f"{self.rules.reason}; mô hình: {round(self.model * 100)}%"
+        the general model's probability when it is sure ("mô hình chung: 82%"),
+        the learned model's when it took part ("mô hình: 87%")."""
+        parts = [self.rules.reason]
+        if self.seed is not None and self.seed_sure:
+            parts.append(f"mô hình chung: {round(self.seed * 100)}%")
+        if self.model is not None:
+            parts.append(f"mô hình: {round(self.model * 100)}%")
+        return "; ".join(parts)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -133,6 +145,7 @@ class Urgency:
             "words": list(self.rules.words),
             "reason": self.reason,
             "model": round(self.model, 3) if self.model is not None else None,
+            "seed": round(self.seed, 3) if self.seed is not None else None,
         }
 
 
@@ -151,15 +164,27 @@ def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
+def seed_urgency(engine: Engine, by_rules: float, seed: float | None) -> float:
+    """The danger words' probability, raised to at least even where the
+    general model is sure: from even at `urgency_seed_min` to 1 at 1."""
+    least = engine.config.urgency_seed_min
+    if seed is None or seed < least:
+        return by_rules
+    return max(by_rules, 0.5 + 0.5 * (seed - least) / (1 - least) if least < 1 else 1.0)
+
+
 def urgency(engine: Engine, title: str, content: str, model: CategoryModel | None = None) -> Urgency:
-    """The rules' danger words, blended with the urgency model by its share;
-    a model with no share takes no part (the rules decide alone)."""
+    """The rules' danger words or the general model where it is sure,
+    blended with the province's learned urgency model by its share; a model
+    with no share takes no part."""
     found = urgency_score(engine.rules, document(title), document(content))
-    by_rules = rule_urgency(engine, found)
+    seed = engine.seed.probabilities(title, content)[URGENT] if engine.seed is not None else None
+    base = seed_urgency(engine, rule_urgency(engine, found), seed)
+    sure = seed is not None and seed >= engine.config.urgency_seed_min
     if model is None or model.alpha <= 0:
-        return Urgency(found, None, by_rules)
+        return Urgency(found, None, base, seed, sure)
     by_model = model.probabilities(title, content).get(URGENT, 0.0)
-    return Urgency(found, by_model, blend({URGENT: by_rules}, {URGENT: by_model}, model.alpha)[URGENT])
+    return Urgency(found, by_model, blend({URGENT: base}, {URGENT: by_model}, model.alpha)[URGENT], seed, sure)
 
 
 def agency_for(config: TriageConfig, category: str, units: tuple[str, ...]) -> str | None:

@@ -32,7 +32,8 @@ from datetime import datetime, timedelta
 from pakn.domain.status import Status
 from pakn.intelligence import urgency_learning
 from pakn.intelligence.model import CONFIDENT_GAP, CategoryModel, fit
-from pakn.intelligence.suggestions import URGENT, Engine, blend, categorise, rule_probabilities
+from pakn.intelligence.suggestions import Engine, blend, categorise, rule_probabilities
+from pakn.intelligence.urgency_seed import URGENT
 from pakn.models import Feedback, TriageModel
 
 KIND = "category"

@@ -271,6 +271,11 @@ class RetentionConfig(_Strict):
 class TriageConfig(_Strict):
     # Keyword rules (categories, danger words): a path beside config/defaults.toml, or absolute.
     rules_file: str = "triage_rules.toml"
+    # The general urgency model (pakn/intelligence/urgency_seed.py), beside
+    # config/defaults.toml or absolute; "" for the danger words alone. It flags
+    # a report where its probability reaches `urgency_seed_min`.
+    urgency_seed_file: str = "urgency_seed.npz"
+    urgency_seed_min: float = Field(0.75, ge=0.5, le=1.0)
     # Duplicates: recent reports within the radius (or the same unit without coordinates).
     duplicate_window_days: int = Field(30, ge=1, le=365)
     duplicate_radius_m: float = Field(300.0, gt=0, le=50_000)

@@ -110,7 +110,8 @@ async def test_the_coordinators_corrections_train_the_next_model_and_the_reason_
     assert (await client.get("/lang", params={"to": "en", "next": "/"})).status_code == 303
     english = await client.get(f"/console/reports/{collapse['id']}")
     model = round(urgent["suggestions"]["urgency"]["model"] * 100)
-    assert "Signs of urgency" in english.text and f"keywords: bị sập; model: {model}%" in english.text
+    assert "Signs of urgency" in english.text and "keywords: bị sập" in english.text
+    assert f"; model: {model}%" in english.text
 
 
 async def submitted(tmp_path: Path, content: str, at: datetime, *, urgent: bool) -> None:

@@ -70,6 +70,7 @@ def test_staff_decisions_teach_the_blend_to_stop_flagging_a_local_place_name(eng
         "words": list(place.rules.words),
         "reason": place.reason,
         "model": round(place.model, 3),
+        "seed": round(place.seed, 3) if place.seed is not None else None,
     }
 
 
