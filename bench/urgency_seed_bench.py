@@ -34,6 +34,8 @@ SOURCES = (
     "bench/data/heldout/triage_heldout_d.jsonl",
     "bench/data/heldout/triage_heldout_e.jsonl",
     "bench/data/heldout/triage_heldout_f.jsonl",
+    "bench/data/heldout/triage_heldout_g.jsonl",
+    "bench/data/heldout/triage_heldout_h.jsonl",
 )
 SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
 
