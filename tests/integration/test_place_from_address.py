@@ -14,6 +14,7 @@ from pakn.core import context
 from pakn.domain.roles import Role
 from pakn.settings import Settings
 from tests.assessing import assessed
+from tests.e2e.console_helpers import sign_in
 from tests.factories import new_key
 from tests.staff import make_staff
 
@@ -90,3 +91,18 @@ async def test_coordinates_are_not_second_guessed(client: httpx.AsyncClient) -> 
     await assessed()
     detail = await staff_detail(client, located)
     assert detail["location"]["admin_unit_code"] is None and detail["suggestions"]["place"] is None
+
+
+async def test_the_console_shows_the_commune_read_with_its_score_and_old_name(client: httpx.AsyncClient) -> None:
+    feedback_id = await submit(client, {"address": OLD_ADDRESS})
+    await assessed()
+    coordinator = await make_staff(Role.COORDINATOR)
+    assert (await sign_in(client, coordinator)).status_code == 303
+    page = await client.get(f"/console/reports/{feedback_id}")
+    assert page.status_code == 200
+    assert "Địa bàn theo địa chỉ" in page.text
+    assert "Phường Bồ Đề, Thành phố Hà Nội" in page.text
+    assert "tên cũ: Phường Ngọc Lâm, Quận Long Biên, Thành phố Hà Nội" in page.text
+    assert (await client.get("/lang", params={"to": "en", "next": "/"})).status_code == 303
+    english = await client.get(f"/console/reports/{feedback_id}")
+    assert "former name: Phường Ngọc Lâm" in english.text
