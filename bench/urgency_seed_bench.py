@@ -38,6 +38,8 @@ SOURCES = (
     "bench/data/heldout/triage_heldout_h.jsonl",
     "bench/data/heldout/triage_heldout_i.jsonl",
     "bench/data/heldout/triage_heldout_j.jsonl",
+    "bench/data/heldout/triage_heldout_k.jsonl",
+    "bench/data/heldout/triage_heldout_l.jsonl",
 )
 SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
 

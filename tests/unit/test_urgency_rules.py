@@ -33,7 +33,7 @@ def danger(engine: Engine, content: str, title: str = "") -> UrgencyScore:
         "Dây điện rơi xuống vỉa hè sau cơn giông.",
         "Vừa xảy ra tai nạn giữa xe tải và xe máy, cần cấp cứu gấp.",
         "Hai nhóm đánh nhau có hung khí trước quán nhậu.",
-        "Bờ sông sạt lở sát móng nhà dân.",
+        "Bờ sông đang sạt lở sát móng nhà dân.",  # bare, a landslide is as often chronic or the aftermath
         "NHÀ BÊN CẠNH ĐANG CHÁY 🔥🔥",
         "nha ben canh dang chay, khoi den kin ngo, can cuu hoa gap",
         "dây điện đứt 😱 đang toé lửa ngay cổng trường",

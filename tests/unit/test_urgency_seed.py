@@ -17,8 +17,8 @@ from tests.commands import ROOT, environment, pakn
 
 # Written for this test: danger without a danger word, and plain requests.
 UNSAID = (
-    "Bà cụ nhà bên sống một mình, từ tối qua gọi cửa không thưa, đèn vẫn sáng, "
-    "điện thoại không ai nghe. Xin phường cho người đến xem ngay."
+    "Ông cụ hàng xóm sống một mình, từ hôm qua không mở cửa, gọi điện không nghe máy. "
+    "Xin phường cho người đến phá cửa ngay."
 )
 PLAIN = (
     "Đề nghị sửa đèn đường ngõ 5 bị hỏng từ tháng trước.",
