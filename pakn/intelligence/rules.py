@@ -24,6 +24,8 @@ URGENCY_WEIGHTS = {"hazards": 3.0, "signs": 2.0, "mild": 1.0, "immediacy": 1.0}
 CUE_GROUPS = ("ordinary", "ongoing", "negation", "hypothetical", "past", "planned", "habitual", "resolved")
 # Cues that take out the danger words of their whole sentence.
 WHOLE_SENTENCE = ("past", "planned", "habitual")
+# Cues that say when: a danger they take out is not now.
+TIME_CUES = (*WHOLE_SENTENCE, "resolved")
 # The body's cues that take the title's words out when the body has none left.
 TITLE_CUES = (*WHOLE_SENTENCE, "hypothetical", "resolved")
 # "không có ai bị thương": a negation reaches this many syllables ahead.
@@ -179,6 +181,9 @@ class UrgencyScore:
     words: tuple[str, ...]  # the danger words that counted
     urgent: bool
     cancelled: tuple[str, ...] = ()  # the cues that took danger words out
+    # Every danger word was taken out by a cue of time (past, planned,
+    # habitual, resolved): the text tells of a danger that is not now.
+    over: bool = False
 
     @property
     def reason(self) -> str:
@@ -191,7 +196,7 @@ class UrgencyScore:
         return "; ".join(parts) or "không có từ khóa nguy hiểm"
 
 
-def live_danger(rules: RuleSet, title: Document, body: Document) -> tuple[list[Hit], tuple[str, ...]]:
+def live_danger(rules: RuleSet, title: Document, body: Document) -> tuple[list[Hit], list[Cue]]:
     """The danger words that stand, and the cues that took the others out.
 
     Within a sentence, a `negation` takes out the words just after it ("không
@@ -211,22 +216,23 @@ def live_danger(rules: RuleSet, title: Document, body: Document) -> tuple[list[H
             cue._replace(sentence=after_title, group="resolved") for cue in body_cues if cue.group in TITLE_CUES
         ]
     title_live, title_out = _sorted_hits(rules, title, title_cues, in_title=True)
-    return title_live + body_live, tuple(dict.fromkeys(title_out + body_out))
+    return title_live + body_live, title_out + body_out
 
 
 class Cue(NamedTuple):
     sentence: int
     start: int
     end: int
-    group: str
+    group: str  # how it takes words out
     text: str
+    kind: str  # its group in the rules (a body's cue speaking for the title acts as "resolved")
 
 
 def _cues(rules: RuleSet, document: Document) -> list[Cue]:
     """The cues found; a folded single syllable ("so": số, sợ, sở) is too
     unsure to take anything out, so only cues at full weight count."""
     return [
-        Cue(document.sentence(hit.start), hit.start, hit.end, hit.term.label, hit.term.phrase.text)
+        Cue(document.sentence(hit.start), hit.start, hit.end, hit.term.label, hit.term.phrase.text, hit.term.label)
         for hit in _in_earnest(matches(rules.urgency_cues, document, rules.ambiguous_folded))
         if hit.weight == hit.term.weight
     ]
@@ -245,9 +251,9 @@ def _in_earnest(found: list[Hit]) -> list[Hit]:
 
 def _sorted_hits(
     rules: RuleSet, document: Document, cues: list[Cue], *, in_title: bool = False
-) -> tuple[list[Hit], list[str]]:
+) -> tuple[list[Hit], list[Cue]]:
     live: list[Hit] = []
-    out: list[str] = []
+    out: list[Cue] = []
     for hit in _in_earnest(matches(rules.urgency_terms, document, rules.ambiguous_folded, in_title=in_title)):
         # Matching is blind to spacing and punctuation: a phrase read across a
         # sentence end ("... nhảy vô. Đề nghị" folds to "vỡ đê") is none.
@@ -257,7 +263,7 @@ def _sorted_hits(
         if cue is None:
             live.append(hit)
         else:
-            out.append(cue.text)
+            out.append(cue)
     return live, out
 
 
@@ -283,7 +289,7 @@ def urgency_score(rules: RuleSet, title: Document, body: Document) -> UrgencySco
     """Danger words: the strongest hazard or sign, plus milder signs and one
     immediacy cue. Each word counts once, and only where no cue takes it out
     (see `live_danger`)."""
-    live, cancelled = live_danger(rules, title, body)
+    live, taken_out = live_danger(rules, title, body)
     best: dict[str, tuple[float, str]] = {}
     for hit in live:
         group = hit.term.label
@@ -292,4 +298,8 @@ def urgency_score(rules: RuleSet, title: Document, body: Document) -> UrgencySco
     danger = max((best[group][0] for group in ("hazards", "signs") if group in best), default=0.0)
     score = danger + sum(best[group][0] for group in ("mild", "immediacy") if group in best)
     words = tuple(best[group][1] for group in URGENCY_WEIGHTS if group in best)
-    return UrgencyScore(score=score, words=words, urgent=score >= rules.urgency_threshold, cancelled=cancelled)
+    cancelled = tuple(dict.fromkeys(cue.text for cue in taken_out))
+    over = bool(taken_out) and not live and all(cue.kind in TIME_CUES for cue in taken_out)
+    return UrgencyScore(
+        score=score, words=words, urgent=score >= rules.urgency_threshold, cancelled=cancelled, over=over
+    )

@@ -178,11 +178,10 @@ def urgency(engine: Engine, title: str, content: str, model: CategoryModel | Non
     blended with the province's learned urgency model by its share; a model
     with no share takes no part."""
     found = urgency_score(engine.rules, document(title), document(content))
-    # Where cues set every danger word aside ("đã được dập tắt", "lũ vừa rồi",
-    # a question about support), the text says the danger is over: the general
-    # model, which reads the danger and not the time, is not asked.
-    over = bool(found.cancelled) and not found.words
-    seed = engine.seed.probabilities(title, content)[URGENT] if engine.seed is not None and not over else None
+    # Where cues of time set every danger word aside ("đã được dập tắt", "lũ
+    # vừa rồi", a claim for support), the danger is over: the general model,
+    # which reads the danger and not the time, is not asked.
+    seed = engine.seed.probabilities(title, content)[URGENT] if engine.seed is not None and not found.over else None
     base = seed_urgency(engine, rule_urgency(engine, found), seed)
     sure = seed is not None and seed >= engine.config.urgency_seed_min
     if model is None or model.alpha <= 0:
