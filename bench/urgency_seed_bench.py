@@ -42,6 +42,8 @@ SOURCES = (
     "bench/data/heldout/triage_heldout_l.jsonl",
     "bench/data/heldout/triage_heldout_m.jsonl",
     "bench/data/heldout/triage_heldout_n.jsonl",
+    "bench/data/heldout/triage_heldout_o.jsonl",
+    "bench/data/heldout/triage_heldout_p.jsonl",
 )
 SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
 
