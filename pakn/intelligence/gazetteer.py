@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -78,17 +79,23 @@ class Gazetteer:
 
 
 _LOADED: dict[frozenset[str], Gazetteer] = {}
-_LOCK = asyncio.Lock()
+# A thread lock, taken in the worker thread: callers on any event loop (the
+# service's, or each test's) wait for one build instead of starting another.
+_BUILDING = threading.Lock()
 
 
 async def load(provinces: Iterable[str]) -> Gazetteer:
     """The gazetteer of these provinces (empty: the whole country), built on first use."""
     key = frozenset(code.strip().zfill(2) for code in provinces)
-    if key not in _LOADED:
-        async with _LOCK:
-            if key not in _LOADED:
-                _LOADED[key] = await asyncio.to_thread(build, key)
-    return _LOADED[key]
+    found = _LOADED.get(key)
+    return found if found is not None else await asyncio.to_thread(_built_once, key)
+
+
+def _built_once(key: frozenset[str]) -> Gazetteer:
+    with _BUILDING:
+        if key not in _LOADED:
+            _LOADED[key] = build(key)
+        return _LOADED[key]
 
 
 def build(provinces: frozenset[str] = frozenset()) -> Gazetteer:
