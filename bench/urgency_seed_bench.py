@@ -71,10 +71,10 @@ def flags(engine: Engine, records: list[Record]) -> list[bool]:
 
 def read(engine: Engine, seed: CategoryModel, name: str, records: list[Record], sweep: dict[float, Counts]) -> str:
     words, both = Counts(), Counts()
-    words.add(flags(replace(engine, seed=None), records), records)
+    by_words = flags(replace(engine, seed=None), records)
+    words.add(by_words, records)
     both.add(flags(replace(engine, seed=seed), records), records)
     by_seed = [seed.probabilities(record.title, record.content)[URGENT] for record in records]
-    by_words = flags(replace(engine, seed=None), records)
     for least in SWEEP:
         sweep[least].add([word or p >= least for word, p in zip(by_words, by_seed, strict=True)], records)
     return f"| {name} | {len(records)} | {words} | {both} |"

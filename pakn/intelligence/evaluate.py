@@ -80,24 +80,9 @@ def cross_validated(
     return ranked, alphas
 
 
-@dataclass(frozen=True)
-class Urgency:
-    precision: float
-    recall: float
-    flagged: int
-    urgent: int
-
-
-def urgency_metrics(engine: Engine, records: list[Record]) -> Urgency:
+def urgency_metrics(engine: Engine, records: list[Record]) -> urgency_learning.Flags:
     flagged = [urgency(engine, record.title, record.content).urgent for record in records]
-    true_positive = sum(1 for record, flag in zip(records, flagged, strict=True) if flag and record.urgent)
-    urgent = sum(record.urgent for record in records)
-    return Urgency(
-        precision=true_positive / sum(flagged) if any(flagged) else 1.0,
-        recall=true_positive / urgent if urgent else 1.0,
-        flagged=sum(flagged),
-        urgent=urgent,
-    )
+    return urgency_learning.flag_scores(flagged, [record.urgent for record in records])
 
 
 def duplicate_recall(engine: Engine, records: list[Record], at: int = 5) -> tuple[float, int]:

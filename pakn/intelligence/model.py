@@ -37,6 +37,7 @@ from pakn.text.matching import fold_compact
 from pakn.text.normalise import matchable
 
 FORMAT = 1
+Sample = tuple[str, str]  # a report's (title, content), as the models read it
 NGRAMS = (3, 4, 5)
 SCALE = 3.0  # margin units per e-fold of probability
 # A category model speaks with its full share when its first category is at
@@ -148,9 +149,7 @@ def temper(shares: dict[str, float], confident_gap: float) -> dict[str, float]:
     return {code: sure * share + even for code, share in shares.items()}
 
 
-def fit(
-    texts: list[tuple[str, str]], labels: list[str], *, alpha: float = 0.5, confident_gap: float = 0.0
-) -> CategoryModel:
+def fit(texts: list[Sample], labels: list[str], *, alpha: float = 0.5, confident_gap: float = 0.0) -> CategoryModel:
     """Train on (title, content) pairs and their final categories; needs at
     least two categories. scikit-learn is imported here only."""
     from sklearn.feature_extraction.text import TfidfVectorizer

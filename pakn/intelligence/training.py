@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from pakn.domain.status import Status
 from pakn.intelligence import urgency_learning
-from pakn.intelligence.model import CONFIDENT_GAP, CategoryModel, fit
+from pakn.intelligence.model import CONFIDENT_GAP, CategoryModel, Sample, fit
 from pakn.intelligence.suggestions import Engine, blend, categorise, rule_probabilities
 from pakn.intelligence.urgency_seed import URGENT
 from pakn.models import Feedback, TriageModel
@@ -51,8 +51,6 @@ DECIDED = [
     )
 ]  # fmt: skip
 log = logging.getLogger(__name__)
-
-Sample = tuple[str, str]
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pakn.intelligence.model import CategoryModel, fit
+from pakn.intelligence.model import CategoryModel, Sample, fit
 from pakn.intelligence.suggestions import Engine, blend, urgency
 from pakn.intelligence.urgency_seed import NORMAL, URGENT
 
 MIN_EACH = 5  # urgent and normal decisions each before a model is tried
 SHARES = tuple(step / 10 for step in range(11))
-
-Sample = tuple[str, str]
 
 
 @dataclass(frozen=True)
