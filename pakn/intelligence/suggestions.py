@@ -164,13 +164,14 @@ def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
-def seed_urgency(engine: Engine, by_rules: float, seed: float | None) -> float:
+def seed_urgency(engine: Engine, by_rules: float, seed: float | None) -> tuple[float, bool]:
     """The danger words' probability, raised to at least even where the
-    general model is sure: from even at `urgency_seed_min` to 1 at 1."""
+    general model is sure (from even at `urgency_seed_min` to 1 at 1); and
+    whether it was sure."""
     least = engine.config.urgency_seed_min
     if seed is None or seed < least:
-        return by_rules
-    return max(by_rules, 0.5 + 0.5 * (seed - least) / (1 - least) if least < 1 else 1.0)
+        return by_rules, False
+    return max(by_rules, 0.5 + 0.5 * (seed - least) / (1 - least) if least < 1 else 1.0), True
 
 
 def urgency(engine: Engine, title: str, content: str, model: CategoryModel | None = None) -> Urgency:
@@ -182,8 +183,7 @@ def urgency(engine: Engine, title: str, content: str, model: CategoryModel | Non
     # vừa rồi", a claim for support), the danger is over: the general model,
     # which reads the danger and not the time, is not asked.
     seed = engine.seed.probabilities(title, content)[URGENT] if engine.seed is not None and not found.over else None
-    base = seed_urgency(engine, rule_urgency(engine, found), seed)
-    sure = seed is not None and seed >= engine.config.urgency_seed_min
+    base, sure = seed_urgency(engine, rule_urgency(engine, found), seed)
     if model is None or model.alpha <= 0:
         return Urgency(found, None, base, seed, sure)
     by_model = model.probabilities(title, content).get(URGENT, 0.0)
